@@ -1,0 +1,72 @@
+"""A Mesa agent that sets levers each period to maximise its experienced payoff."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+
+from sim.behaviour.learning import LeverLearner
+from sim.behaviour.levers import Lever
+from sim.behaviour.motivation import MotivationType
+from sim.behaviour.payoff import Payoff
+from sim.behaviour.settings import BehaviourSettings
+
+
+class DecisionMaker(mesa.Agent):
+    """A decision-maker with a motivation type and learned lever settings.
+
+    Domain agents subclass this and say which unit they belong to and which records are
+    theirs; this class does the choosing. Levers the motivation type forbids stay at 0:
+    the agent refuses them whatever the payoff.
+    """
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        levers: Sequence[Lever],
+        motivation: MotivationType,
+        settings: BehaviourSettings,
+    ) -> None:
+        """Create a decision-maker with the given levers and motivation."""
+        super().__init__(model)
+        self.motivation = motivation
+        self.enabled = settings.enabled
+        self.learner = LeverLearner(
+            levers, motivation, settings.levels, settings.learning_rate, settings.temperature
+        )
+        self.all_levers = [lever.name for lever in levers]
+        self.last_payoff: Payoff | None = None
+        self.rank_score = 0.0
+
+    def level(self, lever: str) -> float:
+        """Current intensity of `lever` (0 if refused or behaviour is off)."""
+        return self.learner.settings.get(lever, 0.0) if self.enabled else 0.0
+
+    @property
+    def levels(self) -> dict[str, float]:
+        """Current intensity of every lever, refused ones at 0."""
+        return {name: self.level(name) for name in self.all_levers}
+
+    def cost(self) -> float:
+        """Certain effort and moral cost of the current settings."""
+        return sum(
+            self.motivation.cost(lever, self.level(lever.name)) for lever in self.learner.levers
+        )
+
+    def experience(self, payoff: Payoff) -> None:
+        """Learn from this period's payoff."""
+        self.last_payoff = payoff
+        if self.enabled:
+            self.learner.learn(payoff.total)
+
+    def choose(self, rng: np.random.Generator, peers: Sequence[DecisionMaker], imitate: float):
+        """Choose next period's settings: copy a better-ranked peer or sample from learning."""
+        if not self.enabled:
+            return
+        better = [p for p in peers if p is not self and p.rank_score > self.rank_score]
+        if better and rng.random() < imitate:
+            self.learner.copy_from(better[int(rng.integers(len(better)))].learner)
+        else:
+            self.learner.choose(rng)

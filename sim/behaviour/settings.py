@@ -1,0 +1,77 @@
+"""Validated behaviour settings: decision period, learning, imitation, motivation mix."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class MotivationSettings(BaseModel):
+    """One motivation type (after Bevan & Hood 2006). Values are assumptions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intrinsic: float = Field(ge=0, description="Weight on the true outcome of own work.")
+    moral_cost: float = Field(ge=0, description="Payoff cost per unit of a gaming lever.")
+    forbids: list[str] = Field(
+        default_factory=list, description="Lever kinds this type refuses to use."
+    )
+
+
+def _default_types() -> dict[str, MotivationSettings]:
+    return {
+        "saint": MotivationSettings(intrinsic=1.0, moral_cost=1.0, forbids=["gaming", "fraud"]),
+        "honest_trier": MotivationSettings(intrinsic=0.7, moral_cost=0.25, forbids=["fraud"]),
+        "reactive_gamer": MotivationSettings(intrinsic=0.5, moral_cost=0.08),
+        "rational_maniac": MotivationSettings(intrinsic=0.1, moral_cost=0.0),
+    }
+
+
+class BehaviourSettings(BaseModel):
+    """How decision-makers learn and copy. Every default here is an assumption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=True, description="If false, every lever stays at 0.")
+    decision_period_days: float = Field(default=7.0, gt=0)
+    levels: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=lambda: [0.0, 0.5, 1.0],
+        min_length=2,
+        description="Intensities a lever can be set to.",
+    )
+    learning_rate: Probability = Field(
+        default=0.3, description="Weight of the newest payoff in a level's attraction."
+    )
+    temperature: float = Field(
+        default=0.05, gt=0, description="Softmax temperature of the choice among levels."
+    )
+    imitation_chance: Probability = Field(
+        default=0.1,
+        description="Chance per period of copying a better-ranked peer (if a league table "
+        "is published).",
+    )
+    mix: dict[str, Probability] = Field(
+        default_factory=lambda: {
+            "saint": 0.15,
+            "honest_trier": 0.45,
+            "reactive_gamer": 0.3,
+            "rational_maniac": 0.1,
+        },
+        description="Population shares of motivation types (no published shares exist).",
+    )
+    types: dict[str, MotivationSettings] = Field(default_factory=_default_types)
+
+    @model_validator(mode="after")
+    def _mix_is_distribution(self) -> BehaviourSettings:
+        unknown = sorted(set(self.mix) - set(self.types))
+        if unknown:
+            raise ValueError(f"mix names unknown types {unknown}; allowed: {sorted(self.types)}")
+        total = sum(self.mix.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"mix shares must sum to 1, got {total:g}")
+        if 0.0 not in self.levels:
+            raise ValueError("levels must include 0 (the lever unused)")
+        return self

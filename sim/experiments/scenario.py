@@ -1,0 +1,195 @@
+"""Scenario files: TOML data validated on load, with errors that name the field.
+
+A scenario names a domain, its parameters, the regimes to compare, the run length,
+warm-up, replications and a seed. It is data: parsed with `tomllib`, never evaluated or
+unpickled. Any parameter can be overridden by its dotted name (``stakes.level``,
+``hospital.eds.0.beds``) and the result is validated exactly like the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.behaviour import BehaviourSettings
+from sim.experiments.domains import domain_names, get_domain
+from sim.hospital.params import HospitalParams
+from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be read or does not validate; the message names the field."""
+
+
+class Scenario(BaseModel):
+    """A validated scenario."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    domain: Literal["hospital"]
+    days: float = Field(gt=0, description="Simulated days per run.")
+    warmup_days: float = Field(default=0.0, ge=0, description="Days excluded from summaries.")
+    replications: int = Field(default=5, ge=1)
+    seed: int = Field(default=0, ge=0)
+    hospital: HospitalParams | None = None
+    behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
+    stakes: Stakes = Field(default_factory=Stakes)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    league_table: LeagueTable = Field(default_factory=LeagueTable)
+    regimes: dict[str, RegimeSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.warmup_days >= self.days:
+            raise ValueError("warmup_days must be less than days")
+        domain = get_domain(self.domain)
+        if getattr(self, domain.section) is None:
+            raise ValueError(f"domain '{self.domain}' needs a [{domain.section}] table")
+        unknown = sorted(set(self.audit.detection) - set(domain.levers))
+        if unknown:
+            raise ValueError(
+                f"audit.detection names unknown levers {unknown}; allowed: {list(domain.levers)}"
+            )
+        for name, spec in self.regimes.items():
+            domain.check_regime(spec, name)
+        return self
+
+    @property
+    def params(self) -> BaseModel:
+        """The domain's parameter section."""
+        return getattr(self, get_domain(self.domain).section)
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON form (the scenario's identity in manifests)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _allowed_at(loc: tuple, data: dict) -> list[str] | None:
+    """Field names allowed where an unknown key `loc` was found, if they can be named."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    fields = getattr(model, "model_fields", None)
+    return sorted(fields) if fields else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        inner = _inner_model(candidate) if getattr(candidate, "__args__", None) else None
+        if inner is not None:
+            return inner
+    return None
+
+
+def _format(error: ValidationError, data: dict, source: str) -> str:
+    lines = [f"invalid scenario {source}:"]
+    for item in error.errors():
+        loc = item["loc"]
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            allowed = _allowed_at(loc, data)
+            message = f"unknown field '{loc[-1]}'" + (f"; allowed: {allowed}" if allowed else "")
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        lines.append(f"  {where}: {message}")
+    return "\n".join(lines)
+
+
+def validate(data: dict, source: str = "") -> Scenario:
+    """Validate a scenario given as a dict; raise ScenarioError naming each bad field."""
+    if data.get("domain") not in domain_names():
+        raise ScenarioError(
+            f"invalid scenario {source}:\n  domain: got {data.get('domain')!r}; "
+            f"allowed: {domain_names()}"
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_format(error, data, source)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"cannot read scenario file '{path}': {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"scenario file '{path}' is not valid TOML: {error}") from None
+    return validate(data, f"'{path}'")
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any] | None) -> Scenario:
+    """A new scenario with parameters set by dotted name, validated like the file."""
+    if not overrides:
+        return scenario
+    data = scenario.model_dump(mode="python")
+    for dotted, value in overrides.items():
+        _set_dotted(data, dotted, value)
+    return validate(data, "(with overrides)")
+
+
+def _set_dotted(data: dict, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(
+                    f"override '{dotted}': '{where}' must be an index below {len(node)}"
+                )
+            key: Any = int(part)
+        elif isinstance(node, dict):
+            if part not in node and not last:
+                raise ScenarioError(
+                    f"override '{dotted}': unknown field '{where}'; allowed: {sorted(node)}"
+                )
+            if part not in node and not _is_mapping_field(parts[:depth]):
+                raise ScenarioError(
+                    f"override '{dotted}': unknown field '{where}'; allowed: {sorted(node)}"
+                )
+            key = part
+        else:
+            raise ScenarioError(f"override '{dotted}': '{where}' is not a table")
+        if last:
+            node[key] = value
+        else:
+            node = node[key]
+
+
+def _is_mapping_field(parent: list[str]) -> bool:
+    """Whether the table at `parent` takes free keys (e.g. audit.detection, behaviour.mix)."""
+    return ".".join(parent) in {"audit.detection", "behaviour.mix", "behaviour.types", "regimes"}
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse a command-line ``name=value`` override; the value is read as TOML."""
+    if "=" not in text:
+        raise ScenarioError(f"override '{text}' must look like name=value")
+    name, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return name.strip(), value

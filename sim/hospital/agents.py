@@ -1,0 +1,80 @@
+"""The A&E decision-makers: ED managers and clinicians, each a Mesa agent."""
+
+from __future__ import annotations
+
+import mesa
+
+from sim.behaviour import BehaviourSettings, DecisionMaker, Lever, MotivationType
+from sim.hospital.flow import Department
+
+_EFFORT = 0.01  # assumption: operating a lever takes a little effort
+
+MANAGER_LEVERS = (
+    Lever("breach_priority", "gaming", _EFFORT,
+          "Order the queue by time to breach instead of clinical acuity."),
+    Lever("hold_ambulances", "gaming", _EFFORT,
+          "When the ED is full, keep ambulance patients outside, clock not started."),
+    Lever("clock_stop_transfer", "gaming", _EFFORT,
+          "Move patients awaiting a bed to the assessment area or a corridor just before "
+          "the clock threshold, which stops the measured clock."),
+    Lever("misrecord", "fraud", _EFFORT,
+          "Record a departure time just inside the threshold for a patient who breached."),
+    Lever("curate_survey", "gaming", _EFFORT,
+          "Steer the patient-experience survey toward patients with short stays."),
+)  # fmt: skip
+CLINICIAN_LEVERS = (
+    Lever("early_discharge", "gaming", _EFFORT,
+          "Discharge a patient just before the clock threshold, treatment unfinished."),
+)  # fmt: skip
+ALL_LEVERS = MANAGER_LEVERS + CLINICIAN_LEVERS
+
+
+class EDManager(DecisionMaker):
+    """Runs one ED: sets its department-wide policies."""
+
+    role = "manager"
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        department: Department,
+        motivation: MotivationType,
+        settings: BehaviourSettings,
+    ) -> None:
+        """Create the manager of `department`."""
+        super().__init__(model, MANAGER_LEVERS, motivation, settings)
+        self.department = department
+        self.unit = department.params.name
+
+    def apply(self) -> None:
+        """Put this period's settings into effect in the department."""
+        dept = self.department
+        dept.breach_priority = self.level("breach_priority")
+        dept.hold_ambulances = self.level("hold_ambulances")
+        dept.clock_stop_transfer = self.level("clock_stop_transfer")
+        dept.misrecord = self.level("misrecord")
+        dept.curate_survey = self.level("curate_survey")
+
+
+class Clinician(DecisionMaker):
+    """A senior clinician in one ED who decides when a patient's treatment ends."""
+
+    role = "clinician"
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        department: Department,
+        slot: int,
+        motivation: MotivationType,
+        settings: BehaviourSettings,
+    ) -> None:
+        """Create clinician number `slot` of `department`."""
+        super().__init__(model, CLINICIAN_LEVERS, motivation, settings)
+        self.department = department
+        self.slot = slot
+        self.unit = f"{department.params.name}/clinician-{slot}"
+
+    def apply(self) -> None:
+        """Put this period's setting into effect for this clinician's patients."""
+        self.department.clinician_early_discharge[self.slot] = self.level("early_discharge")

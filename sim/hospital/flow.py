@@ -1,0 +1,391 @@
+"""The patient-flow event core: a lean next-event loop over light patient records.
+
+Patients are rows in column lists, not Mesa agents: a year of a multi-ED system has
+hundreds of thousands of episodes and several events each, which Mesa's event objects
+cannot carry at the speed the model needs. The Mesa model owns time and the deciding
+agents; it advances this core to each of its own events (`advance_to`), so both share one
+timeline. Event handlers are private; levers are read from `Department` attributes that
+the deciding agents set each period.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+
+import numpy as np
+
+from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalBatch
+from sim.hospital.params import EDParams, HospitalParams
+
+# event kinds
+_ARRIVE, _FORCE_HANDOVER, _TREAT_END, _BED_FREE, _TRANSFER, _RENEGE = range(6)
+
+# patient states
+OUTSIDE, WAITING, TREATING, BOARDING, MOVED, GONE = range(6)
+
+# dispositions
+IN_DEPARTMENT, DISCHARGED, ADMITTED, LEFT_UNSEEN = range(4)
+DISPOSITIONS = ("still in department", "discharged", "admitted", "left without being seen")
+
+# moved-to places for boarders
+NOT_MOVED, CORRIDOR, ASSESSMENT = range(3)
+
+# bit flags of the gaming acts applied to a patient
+HELD, TRANSFERRED, EARLY_DISCHARGE, MISRECORDED = 1, 2, 4, 8
+
+NAN = math.nan
+
+
+class Department:
+    """State of one ED and its beds; lever attributes are set by the deciding agents."""
+
+    __slots__ = (
+        "amb_inside",
+        "amb_outside",
+        "assessment_used",
+        "bed_queue",
+        "beds_free",
+        "breach_priority",
+        "busy",
+        "clinician_early_discharge",
+        "clock_stop_transfer",
+        "corridor_used",
+        "curate_survey",
+        "free_cubicles",
+        "hold_ambulances",
+        "index",
+        "misrecord",
+        "on_duty",
+        "params",
+        "period",
+        "queue",
+    )
+
+    def __init__(self, index: int, params: EDParams, clinician_agents: int) -> None:
+        """Create an empty ED with all levers at 0."""
+        self.index = index
+        self.params = params
+        self.queue: list[tuple[float, int, int]] = []
+        self.free_cubicles = params.cubicles
+        self.on_duty = 0
+        self.busy = 0
+        self.amb_outside: deque[int] = deque()
+        self.amb_inside = 0
+        self.beds_free = params.beds
+        self.bed_queue: deque[int] = deque()
+        self.corridor_used = 0
+        self.assessment_used = 0
+        self.breach_priority = 0.0
+        self.hold_ambulances = 0.0
+        self.clock_stop_transfer = 0.0
+        self.misrecord = 0.0
+        self.curate_survey = 0.0
+        self.clinician_early_discharge = [0.0] * clinician_agents
+        self.period: list[int] = []
+
+
+class PatientFlow:
+    """Event-driven flow of patients through arrival, treatment, boarding and beds."""
+
+    COLUMNS = (
+        "ed", "arrival_min", "ambulance", "acuity", "admit", "treatment_min", "patience_min",
+        "los_min", "u_lever", "u_record", "u_reattend", "clinician", "clock_start_min",
+        "treatment_start_min", "decision_min", "clock_stop_min", "left_ed_min", "disposition",
+        "moved_to", "moved_min", "corridor_min", "incomplete", "reattended", "gamed", "state",
+    )  # fmt: skip
+
+    def __init__(self, params: HospitalParams, rng: np.random.Generator) -> None:
+        """Create the departments; `rng` seeds the initial bed occupancy only."""
+        self.params = params
+        self.departments = [
+            Department(i, ed, params.clinician_agents_per_ed) for i, ed in enumerate(params.eds)
+        ]
+        self.now = 0.0
+        self.threshold: float | None = None
+        self._events: list[tuple[float, int, int, int]] = []
+        self._seq = 0
+        self.cols: dict[str, list] = {name: [] for name in self.COLUMNS}
+        self.bed_occupancy_samples: list[list[float]] = [[] for _ in self.departments]
+        start, end = params.ward_discharge_hours
+        self._ward_open = (start * 60.0, end * 60.0)
+        for dept in self.departments:
+            self._fill_beds(dept, rng)
+
+    # ---- set-up -----------------------------------------------------------------------
+    def _fill_beds(self, dept: Department, rng: np.random.Generator) -> None:
+        occupied = round(dept.params.beds * dept.params.initial_bed_occupancy)
+        mean_los = self.params.los_mean_days * MINUTES_PER_DAY
+        for release in rng.exponential(mean_los, occupied):
+            self._push(self._ward_time(float(release)), _BED_FREE, dept.index)
+        dept.beds_free = dept.params.beds - occupied
+
+    def add_arrivals(self, ed: int, batch: ArrivalBatch) -> None:
+        """Register a day's arrivals for ED `ed` and schedule them."""
+        cols = self.cols
+        first = len(cols["ed"])
+        n = len(batch.time_min)
+        cols["ed"].extend([ed] * n)
+        cols["arrival_min"].extend(batch.time_min.tolist())
+        cols["ambulance"].extend(batch.ambulance.tolist())
+        cols["acuity"].extend(batch.acuity.tolist())
+        cols["admit"].extend(batch.admit.tolist())
+        cols["treatment_min"].extend(batch.treatment_min.tolist())
+        cols["patience_min"].extend(batch.patience_min.tolist())
+        cols["los_min"].extend(batch.los_min.tolist())
+        cols["u_lever"].extend(batch.u_lever.tolist())
+        cols["u_record"].extend(batch.u_record.tolist())
+        cols["u_reattend"].extend(batch.u_reattend.tolist())
+        cols["clinician"].extend(batch.clinician.tolist())
+        for name in ("clock_start_min", "treatment_start_min", "decision_min",
+                     "clock_stop_min", "left_ed_min", "moved_min"):  # fmt: skip
+            cols[name].extend([NAN] * n)
+        for name in ("disposition", "moved_to", "gamed", "corridor_min", "incomplete"):
+            cols[name].extend([0] * n)
+        cols["reattended"].extend([False] * n)
+        cols["state"].extend([OUTSIDE] * n)
+        events = self._events
+        for pid, t in enumerate(batch.time_min.tolist(), start=first):
+            self._seq += 1
+            heapq.heappush(events, (t, self._seq, _ARRIVE, pid))
+
+    # ---- the event loop -----------------------------------------------------------------
+    def _push(self, time: float, kind: int, arg: int) -> None:
+        self._seq += 1
+        heapq.heappush(self._events, (time, self._seq, kind, arg))
+
+    def advance_to(self, until: float) -> None:
+        """Process every event up to and including time `until`."""
+        events = self._events
+        pop = heapq.heappop
+        handlers = (
+            self._arrive, self._force_handover, self._treat_end, self._bed_free,
+            self._transfer, self._renege,
+        )  # fmt: skip
+        while events and events[0][0] <= until:
+            time, _, kind, arg = pop(events)
+            self.now = time
+            handlers[kind](arg)
+        self.now = until
+
+    def set_on_duty(self, dept: Department, clinicians: int) -> None:
+        """Change the number of clinicians on shift and start work if any are free."""
+        dept.on_duty = clinicians
+        self._start_treatments(dept)
+
+    # ---- handlers -----------------------------------------------------------------------
+    def _arrive(self, pid: int) -> None:
+        cols = self.cols
+        dept = self.departments[cols["ed"][pid]]
+        if cols["ambulance"][pid]:
+            dept.amb_outside.append(pid)
+            self._push(self.now + self.params.max_handover_hold_min, _FORCE_HANDOVER, pid)
+            self._try_handover(dept)
+        else:
+            self._join_queue(dept, pid)
+            patience = cols["patience_min"][pid]
+            if patience != math.inf:
+                self._push(self.now + patience, _RENEGE, pid)
+            self._start_treatments(dept)
+
+    def _join_queue(self, dept: Department, pid: int) -> None:
+        cols = self.cols
+        cols["clock_start_min"][pid] = self.now
+        cols["state"][pid] = WAITING
+        acuity_weight = 0.0 if self.threshold is None else dept.breach_priority
+        key = self.now + (1.0 - acuity_weight) * self.params.acuity_priority_min * (
+            cols["acuity"][pid] - 1
+        )
+        self._seq += 1
+        heapq.heappush(dept.queue, (key, self._seq, pid))
+
+    def _try_handover(self, dept: Department) -> None:
+        """Hand over ambulance patients while bays are free, unless holding them outside."""
+        if not dept.amb_outside:
+            return
+        bays = dept.params.handover_bays
+        crowded = dept.free_cubicles <= 0
+        hold = dept.hold_ambulances * self.params.hold_depth if crowded else 0.0
+        cols = self.cols
+        kept: deque[int] = deque()
+        while dept.amb_outside and dept.amb_inside < bays:
+            pid = dept.amb_outside.popleft()
+            if hold > 0.0 and cols["u_lever"][pid] < hold:
+                cols["gamed"][pid] |= HELD
+                kept.append(pid)
+                continue
+            self._hand_over(dept, pid)
+        if kept:
+            kept.extend(dept.amb_outside)
+            dept.amb_outside = kept
+
+    def _hand_over(self, dept: Department, pid: int) -> None:
+        dept.amb_inside += 1
+        self._join_queue(dept, pid)
+        self._start_treatments(dept)
+
+    def _force_handover(self, pid: int) -> None:
+        cols = self.cols
+        if cols["state"][pid] != OUTSIDE:
+            return
+        dept = self.departments[cols["ed"][pid]]
+        dept.amb_outside.remove(pid)
+        self._hand_over(dept, pid)
+
+    def _start_treatments(self, dept: Department) -> None:
+        cols = self.cols
+        state = cols["state"]
+        queue = dept.queue
+        started = False
+        while queue and dept.free_cubicles > 0 and dept.on_duty > dept.busy:
+            _, _, pid = heapq.heappop(queue)
+            if state[pid] != WAITING:
+                continue  # left without being seen
+            started = True
+            now = self.now
+            state[pid] = TREATING
+            cols["treatment_start_min"][pid] = now
+            dept.busy += 1
+            dept.free_cubicles -= 1
+            if cols["ambulance"][pid]:
+                dept.amb_inside -= 1
+            need = cols["treatment_min"][pid]
+            duration = need
+            threshold = self.threshold
+            if threshold is not None and not cols["admit"][pid]:
+                level = dept.clinician_early_discharge[cols["clinician"][pid]]
+                if level > 0.0 and cols["u_lever"][pid] < level:
+                    deadline = (
+                        cols["clock_start_min"][pid] + threshold - self.params.discharge_margin_min
+                    )
+                    if (
+                        now + need > deadline
+                        and deadline - now >= self.params.min_treatment_share * need
+                    ):
+                        duration = deadline - now
+                        cols["incomplete"][pid] = 1.0 - duration / need
+                        cols["gamed"][pid] |= EARLY_DISCHARGE
+            self._push(now + duration, _TREAT_END, pid)
+        if started:
+            self._try_handover(dept)
+
+    def _treat_end(self, pid: int) -> None:
+        cols = self.cols
+        dept = self.departments[cols["ed"][pid]]
+        now = self.now
+        dept.busy -= 1
+        cols["decision_min"][pid] = now
+        if cols["admit"][pid]:
+            if dept.beds_free > 0 and not dept.bed_queue:
+                dept.beds_free -= 1
+                dept.free_cubicles += 1
+                self._to_bed(dept, pid)
+            else:
+                cols["state"][pid] = BOARDING
+                dept.bed_queue.append(pid)
+                if self.threshold is not None:
+                    check = (
+                        cols["clock_start_min"][pid]
+                        + self.threshold
+                        - self.params.transfer_margin_min
+                    )
+                    self._push(max(now, check), _TRANSFER, pid)
+        else:
+            dept.free_cubicles += 1
+            p = self.params
+            chance = p.reattend_base + p.reattend_per_incomplete * cols["incomplete"][pid]
+            cols["reattended"][pid] = cols["u_reattend"][pid] < chance
+            self._leave(dept, pid, DISCHARGED)
+        self._start_treatments(dept)
+
+    def _transfer(self, pid: int) -> None:
+        cols = self.cols
+        if cols["state"][pid] != BOARDING:
+            return
+        dept = self.departments[cols["ed"][pid]]
+        if cols["u_lever"][pid] >= dept.clock_stop_transfer:
+            return
+        if dept.assessment_used < dept.params.assessment_spaces:
+            dept.assessment_used += 1
+            cols["moved_to"][pid] = ASSESSMENT
+        elif dept.corridor_used < dept.params.corridor_spaces:
+            dept.corridor_used += 1
+            cols["moved_to"][pid] = CORRIDOR
+        else:
+            return
+        cols["state"][pid] = MOVED
+        cols["moved_min"][pid] = self.now
+        cols["gamed"][pid] |= TRANSFERRED
+        self._stop_clock(dept, pid)
+        dept.free_cubicles += 1
+        self._start_treatments(dept)
+
+    def _bed_free(self, ed: int) -> None:
+        dept = self.departments[ed]
+        if not dept.bed_queue:
+            dept.beds_free += 1
+            return
+        pid = dept.bed_queue.popleft()
+        cols = self.cols
+        if cols["state"][pid] == MOVED:
+            if cols["moved_to"][pid] == CORRIDOR:
+                dept.corridor_used -= 1
+                cols["corridor_min"][pid] = self.now - cols["moved_min"][pid]
+            else:
+                dept.assessment_used -= 1
+        else:
+            dept.free_cubicles += 1
+        self._to_bed(dept, pid)
+        self._start_treatments(dept)
+
+    def _to_bed(self, dept: Department, pid: int) -> None:
+        release = self.now + self.cols["los_min"][pid]
+        self._push(self._ward_time(release), _BED_FREE, dept.index)
+        self._leave(dept, pid, ADMITTED)
+
+    def _renege(self, pid: int) -> None:
+        cols = self.cols
+        if cols["state"][pid] != WAITING:
+            return
+        dept = self.departments[cols["ed"][pid]]
+        cols["incomplete"][pid] = 1.0
+        self._leave(dept, pid, LEFT_UNSEEN)
+
+    # ---- leaving --------------------------------------------------------------------------
+    def _stop_clock(self, dept: Department, pid: int) -> None:
+        cols = self.cols
+        stop = self.now
+        threshold = self.threshold
+        if threshold is not None and dept.misrecord > 0.0:
+            start = cols["clock_start_min"][pid]
+            if stop - start > threshold and cols["u_record"][pid] < dept.misrecord:
+                stop = max(start, start + threshold - 1.0 - 9.0 * cols["u_lever"][pid])
+                cols["gamed"][pid] |= MISRECORDED
+        cols["clock_stop_min"][pid] = stop
+
+    def _leave(self, dept: Department, pid: int, disposition: int) -> None:
+        cols = self.cols
+        if cols["state"][pid] != MOVED:
+            self._stop_clock(dept, pid)
+        cols["state"][pid] = GONE
+        cols["left_ed_min"][pid] = self.now
+        cols["disposition"][pid] = disposition
+        dept.period.append(pid)
+
+    def _ward_time(self, time: float) -> float:
+        """Move a bed release that falls at night into the next morning's discharge hours.
+
+        The night is mapped linearly onto the discharge window, so releases keep their
+        order and the number of beds freed per day is unchanged.
+        """
+        day, minute = divmod(time, MINUTES_PER_DAY)
+        start, end = self._ward_open
+        if start <= minute < end:
+            return time
+        night = MINUTES_PER_DAY - end + start
+        if minute >= end:
+            offset, day = minute - end, day + 1
+        else:
+            offset = minute + MINUTES_PER_DAY - end
+        return day * MINUTES_PER_DAY + start + offset / night * (end - start)

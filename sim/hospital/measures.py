@@ -1,0 +1,133 @@
+"""The measure catalogue: what a regime can watch, computed on both ledgers.
+
+Each measure is computed twice for the same patients: from the measured ledger (the
+clock as recorded, surveys as sampled) and from the true ledger (time from the door to a
+bed or home, every patient's experience, staff burnout as it is).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.hospital.params import HospitalParams
+from sim.regimes import MeasureSpec, measure_key
+
+CATALOGUE = {
+    "share_within": "share of attendances whose clock ran no longer than `within` minutes",
+    "mean_wait_min": "mean time in department, minutes",
+    "patient_experience": "share of patients rating their care good (survey of a sample)",
+    "staff_burnout": "staff burnout index, 0-1 (survey of a sample)",
+}
+QUALITATIVE = frozenset({"patient_experience", "staff_burnout"})
+
+
+def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
+    """Refuse a regime that names a measure outside the catalogue or misses a threshold."""
+    for spec in specs:
+        if spec.measure not in CATALOGUE:
+            raise ValueError(
+                f"{where}: unknown measure '{spec.measure}'; allowed: {sorted(CATALOGUE)}"
+            )
+        if spec.measure == "share_within" and spec.within is None:
+            raise ValueError(f"{where}: measure 'share_within' needs 'within' (minutes)")
+
+
+@dataclass(frozen=True)
+class Episodes:
+    """Per-patient values of a group of departed patients, on both ledgers."""
+
+    measured_min: np.ndarray
+    true_min: np.ndarray
+    experience: np.ndarray
+    quality: np.ndarray
+
+    @classmethod
+    def gather(cls, cols: dict[str, list], pids: Sequence[int], params: HospitalParams):
+        """Collect the episodes of patients `pids` from the flow's columns."""
+        idx = np.asarray(pids, dtype=np.int64)
+
+        def col(name: str) -> np.ndarray:
+            values = cols[name]
+            return np.fromiter((values[i] for i in idx), dtype=float, count=len(idx))
+
+        arrival = col("arrival_min")
+        true_min = col("left_ed_min") - arrival
+        measured = col("clock_stop_min") - col("clock_start_min")
+        experience = patient_experience(params, true_min, col("corridor_min"), col("incomplete"))
+        wait_to_see = np.nan_to_num(col("treatment_start_min") - arrival, nan=0.0)
+        urgent = col("acuity") <= 2
+        harm = params.harm_weight_urgent_wait_hour * urgent * wait_to_see / 60.0
+        quality = np.clip(experience - harm, 0.0, 1.0)
+        return cls(measured, true_min, experience, quality)
+
+    def subset(self, mask: np.ndarray) -> Episodes:
+        """The episodes selected by a boolean mask."""
+        return Episodes(
+            self.measured_min[mask], self.true_min[mask], self.experience[mask], self.quality[mask]
+        )
+
+
+def patient_experience(
+    params: HospitalParams,
+    true_min: np.ndarray,
+    corridor_min: np.ndarray,
+    incomplete: np.ndarray,
+) -> np.ndarray:
+    """Chance each patient rates care good, from their true stay, corridor time and care."""
+    over_hours = np.maximum(true_min - params.report_threshold_min, 0.0) / 60.0
+    value = (
+        params.experience_base
+        - params.experience_loss_per_hour * over_hours
+        - params.experience_loss_corridor_hour * corridor_min / 60.0
+        - params.experience_loss_incomplete * incomplete
+    )
+    return np.clip(value, 0.0, 1.0)
+
+
+def _survey(rng: np.random.Generator, episodes: Episodes, size: int, curation: float) -> float:
+    """Sampled patient-experience score; curation steers respondents to short stays."""
+    n = len(episodes.experience)
+    if n == 0:
+        return math.nan
+    pick = rng.integers(0, n, size)
+    if curation > 0.0:
+        short = np.argsort(episodes.true_min, kind="stable")[: max(1, n // 2)]
+        steered = rng.random(size) < curation
+        pick[steered] = short[rng.integers(0, len(short), int(steered.sum()))]
+    return float(np.mean(rng.random(size) < episodes.experience[pick]))
+
+
+def measure_values(
+    specs: Sequence[MeasureSpec],
+    episodes: Episodes,
+    burnout: float,
+    params: HospitalParams,
+    rng: np.random.Generator,
+    curation: float = 0.0,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Values of each measure on the measured and on the true ledger."""
+    measured: dict[str, float] = {}
+    true: dict[str, float] = {}
+    empty = len(episodes.measured_min) == 0
+    for spec in specs:
+        key = measure_key(spec)
+        if spec.measure == "share_within":
+            measured[key] = (
+                math.nan if empty else float(np.mean(episodes.measured_min <= spec.within))
+            )
+            true[key] = math.nan if empty else float(np.mean(episodes.true_min <= spec.within))
+        elif spec.measure == "mean_wait_min":
+            measured[key] = math.nan if empty else float(np.mean(episodes.measured_min))
+            true[key] = math.nan if empty else float(np.mean(episodes.true_min))
+        elif spec.measure == "patient_experience":
+            measured[key] = _survey(rng, episodes, params.survey_size, curation)
+            true[key] = math.nan if empty else float(np.mean(episodes.experience))
+        elif spec.measure == "staff_burnout":
+            size = params.staff_survey_size
+            measured[key] = float(rng.binomial(size, min(max(burnout, 0.0), 1.0)) / size)
+            true[key] = burnout
+    return measured, true

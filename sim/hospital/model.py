@@ -1,0 +1,301 @@
+"""The A&E system model: EDs, their deciding agents, a regime, and the patient flow."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+from mesa.time import Priority, Schedule
+from scipy.stats import rankdata
+
+from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff, assign_types
+from sim.hospital.agents import ALL_LEVERS, Clinician, EDManager
+from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
+from sim.hospital.flow import PatientFlow
+from sim.hospital.measures import Episodes, check_measures, measure_values
+from sim.hospital.params import HospitalParams
+from sim.regimes import (
+    AuditSettings,
+    KPISpec,
+    LeagueTable,
+    NoTargetSpec,
+    OKRSpec,
+    Stakes,
+    build_judge,
+    inspect,
+)
+from sim.regimes.specs import MeasureSpec
+
+
+class HospitalModel(mesa.Model):
+    """A system of EDs judged by one regime.
+
+    Time is in minutes. The model is event-driven (Mesa's default unit step is switched
+    off): an hourly event changes shifts and samples load, a daily event draws the next
+    day's arrivals and updates burnout, and a decision event every period lets managers and
+    clinicians see their payoff and choose their levers. Patient events run in a lean core
+    (`PatientFlow`) that the model advances to each of its own events.
+    """
+
+    def __init__(
+        self,
+        params: HospitalParams,
+        regime: KPISpec | OKRSpec | NoTargetSpec,
+        *,
+        regime_name: str = "regime",
+        behaviour: BehaviourSettings | None = None,
+        stakes: Stakes | None = None,
+        audit: AuditSettings | None = None,
+        league: LeagueTable | None = None,
+        seed: int | Sequence[int] = 0,
+        days: float = 182.0,
+        warmup_days: float = 0.0,
+    ) -> None:
+        """Build the EDs, agents and schedules; nothing runs until `run`."""
+        streams = np.random.SeedSequence(seed).spawn(5)
+        arrivals_rng, beds_rng, behaviour_rng, survey_rng, audit_rng = (
+            np.random.default_rng(s) for s in streams
+        )
+        super().__init__(rng=behaviour_rng)
+        self._default_schedule.stop()  # event-driven, as mesa.experimental.devs does
+        self.params = params
+        self.behaviour = behaviour or BehaviourSettings()
+        self.stakes = stakes or Stakes()
+        self.audit = audit or AuditSettings()
+        self.league = league or LeagueTable()
+        self.days = float(days)
+        self.warmup_days = float(warmup_days)
+        self.end_min = self.days * MINUTES_PER_DAY
+        self.judge = build_judge(regime_name, regime)
+        check_measures(self.judge.measures, f"regimes.{regime_name}")
+        self._survey_rng = survey_rng
+        self._audit_rng = audit_rng
+
+        self.flow = PatientFlow(params, beds_rng)
+        self.flow.threshold = self.judge.clock_threshold
+        self.arrivals = ArrivalGenerator(params, arrivals_rng)
+        self._report_spec = MeasureSpec(measure="share_within", within=params.report_threshold_min)
+
+        n_eds = len(params.eds)
+        per_ed = params.clinician_agents_per_ed
+        manager_types = assign_types(self.rng, self.behaviour, n_eds)
+        clinician_types = assign_types(self.rng, self.behaviour, n_eds * per_ed)
+        self.managers = [
+            EDManager(self, dept, manager_types[i], self.behaviour)
+            for i, dept in enumerate(self.flow.departments)
+        ]
+        self.clinicians = [
+            [
+                Clinician(self, dept, k, clinician_types[i * per_ed + k], self.behaviour)
+                for k in range(per_ed)
+            ]
+            for i, dept in enumerate(self.flow.departments)
+        ]
+        self.burnout = [params.initial_burnout] * n_eds
+        self.burnout_history: list[list[float]] = []
+        self.decision_rows: list[dict] = []
+        self.period_rows: list[dict] = []
+        self._hourly: list[list[tuple[float, float, float]]] = [[] for _ in range(n_eds)]
+        self._arrivals_last_period = [0] * n_eds
+        self._day = 0
+
+        period_min = self.behaviour.decision_period_days * MINUTES_PER_DAY
+        self.schedule_recurring(
+            self._on_day, Schedule(interval=MINUTES_PER_DAY, start=0.0), Priority.HIGH
+        )
+        self.schedule_recurring(self._on_hour, Schedule(interval=60.0, start=0.0))
+        self.schedule_recurring(
+            self._on_decision, Schedule(interval=period_min, start=period_min), Priority.LOW
+        )
+
+    # ---- running ------------------------------------------------------------------------
+    def run(self) -> None:
+        """Run to the end of the horizon."""
+        self.run_until(self.end_min)
+        self.flow.advance_to(self.end_min)
+
+    @property
+    def decision_makers(self) -> list[DecisionMaker]:
+        """Every deciding agent, managers first."""
+        return [*self.managers, *(c for group in self.clinicians for c in group)]
+
+    # ---- scheduled events -------------------------------------------------------------------
+    def _on_day(self) -> None:
+        self.flow.advance_to(self.time)
+        day = round(self.time / MINUTES_PER_DAY)
+        self._day = day
+        if day > 0:
+            self._update_burnout()
+        if day >= self.days:
+            return
+        per_ed = self.params.clinician_agents_per_ed
+        for i, ed in enumerate(self.params.eds):
+            batch = self.arrivals.day(day, ed, per_ed)
+            self._arrivals_last_period[i] += len(batch.time_min)
+            self.flow.add_arrivals(i, batch)
+
+    def _on_hour(self) -> None:
+        self.flow.advance_to(self.time)
+        hour = int(self.time // 60.0) % 24
+        p = self.params
+        share = p.clinician_hour_profile[hour] / max(p.clinician_hour_profile)
+        for i, dept in enumerate(self.flow.departments):
+            absent = p.burnout_absence_max * self.burnout[i]
+            on_duty = round(dept.params.clinicians_peak * share * (1.0 - absent))
+            if dept.params.clinicians_peak > 0:
+                on_duty = max(on_duty, 1)
+            self.flow.set_on_duty(dept, on_duty)
+            utilisation = dept.busy / dept.on_duty if dept.on_duty else 0.0
+            occupancy = 1.0 - dept.beds_free / dept.params.beds if dept.params.beds else 0.0
+            self._hourly[i].append((min(utilisation, 1.0), dept.corridor_used, occupancy))
+
+    def _update_burnout(self) -> None:
+        p = self.params
+        today = []
+        for i, dept in enumerate(self.flow.departments):
+            samples = self._hourly[i]
+            self._hourly[i] = []
+            if not samples:
+                today.append(self.burnout[i])
+                continue
+            utilisation = float(np.mean([s[0] for s in samples]))
+            corridor = float(np.mean([s[1] for s in samples]))
+            staff = max(dept.params.clinicians_peak, 1)
+            load = (
+                utilisation
+                + p.burnout_corridor_weight * corridor / staff
+                + p.burnout_moral_weight * self._moral_load(i)
+            )
+            value = self.burnout[i] + p.burnout_rate * (load - p.burnout_recovery_load)
+            self.burnout[i] = min(1.0, max(0.0, value))
+            today.append(self.burnout[i])
+            self.flow.bed_occupancy_samples[i].append(float(np.mean([s[2] for s in samples])))
+        self.burnout_history.append(today)
+
+    def _moral_load(self, ed: int) -> float:
+        """Mean over the ED's agents of gaming used, weighted by each one's distaste for it."""
+        agents = [self.managers[ed], *self.clinicians[ed]]
+        kinds = {lever.name: lever.kind for lever in ALL_LEVERS}
+        total = 0.0
+        for agent in agents:
+            used = sum(v for k, v in agent.levels.items() if kinds[k] != "care")
+            total += agent.motivation.moral_cost * used
+        return total / len(agents)
+
+    def _on_decision(self) -> None:
+        self.flow.advance_to(self.time)
+        day = self.time / MINUTES_PER_DAY
+        cols = self.flow.cols
+        specs = self.judge.measures
+        manager_scores, clinician_scores = [], []
+        results: list[tuple[DecisionMaker, float, float, dict, dict]] = []
+        for i, dept in enumerate(self.flow.departments):
+            episodes = Episodes.gather(cols, dept.period, self.params)
+            clinician_of = np.fromiter(
+                (cols["clinician"][pid] for pid in dept.period), dtype=int, count=len(dept.period)
+            )
+            scopes = [(self.managers[i], episodes)] + [
+                (c, episodes.subset(clinician_of == c.slot)) for c in self.clinicians[i]
+            ]
+            for agent, scope in scopes:
+                measured, true = measure_values(
+                    specs, scope, self.burnout[i], self.params, self._survey_rng,
+                    curation=dept.curate_survey,
+                )  # fmt: skip
+                score = self.judge.score(agent.unit, measured) if specs else 0.0
+                quality = float(np.mean(scope.quality)) if len(scope.quality) else math.nan
+                results.append((agent, score, quality, measured, true))
+                (manager_scores if agent.role == "manager" else clinician_scores).append(score)
+            self._record_period(i, day, episodes, results[-len(scopes)])
+            dept.period = []
+
+        league = {
+            "manager": self._league_rewards(manager_scores),
+            "clinician": self._league_rewards(clinician_scores),
+        }
+        counters = {"manager": 0, "clinician": 0}
+        for agent, score, quality, measured, true in results:
+            rank_reward = league[agent.role][counters[agent.role]]
+            counters[agent.role] += 1
+            found = inspect(self._audit_rng, self.audit, agent.levels)
+            payoff = Payoff(
+                regime=self.stakes.level * score,
+                league=rank_reward,
+                sanction=self.audit.sanction * len(found),
+                motivation=agent.motivation.intrinsic * (0.0 if math.isnan(quality) else quality),
+                cost=agent.cost(),
+            )
+            agent.rank_score = score
+            self._record_decision(agent, day, score, payoff, found, measured, true)
+            agent.experience(payoff)
+
+        context = {"demand": self._demand_per_day()}
+        self.judge.review(day, context)
+        imitate = self.behaviour.imitation_chance if self.league.published else 0.0
+        for agent in self.managers:
+            agent.choose(self.rng, self.managers, imitate)
+            agent.apply()
+        for group in self.clinicians:
+            for agent in group:
+                agent.choose(self.rng, group, imitate)
+                agent.apply()
+
+    def _league_rewards(self, scores: list[float]) -> list[float]:
+        if not self.league.published or len(scores) < 2:
+            return [0.0] * len(scores)
+        ranks = rankdata(scores, method="average")
+        return [float(self.league.weight * (r - 1) / (len(scores) - 1)) for r in ranks]
+
+    def _demand_per_day(self) -> float:
+        total = sum(self._arrivals_last_period)
+        self._arrivals_last_period = [0] * len(self._arrivals_last_period)
+        return total / self.behaviour.decision_period_days
+
+    # ---- records ------------------------------------------------------------------------------
+    def _record_decision(self, agent, day, score, payoff, found, measured, true) -> None:
+        row = {
+            "day": day,
+            "ed": agent.department.params.name,
+            "agent_id": agent.unique_id,
+            "role": agent.role,
+            "motivation": agent.motivation.name,
+            "regime_score": score,
+            "payoff": payoff.total,
+            "detected": len(found),
+        }
+        row.update({f"lever_{name}": level for name, level in agent.levels.items()})
+        self.decision_rows.append(row)
+
+    def _record_period(self, ed: int, day: float, episodes: Episodes, manager_result) -> None:
+        _, score, quality, measured, true = manager_result
+        threshold = self.params.report_threshold_min
+        n = len(episodes.measured_min)
+        row = {
+            "day": day,
+            "ed": self.params.eds[ed].name,
+            "departures": n,
+            "measured_4h_pct": 100 * float(np.mean(episodes.measured_min <= threshold))
+            if n
+            else math.nan,
+            "true_4h_pct": 100 * float(np.mean(episodes.true_min <= threshold)) if n else math.nan,
+            "regime_score": score,
+            "true_quality": quality,
+            "staff_burnout": self.burnout[ed],
+        }
+        for key, value in measured.items():
+            row[f"measured_{key}"] = value
+            row[f"true_{key}"] = true[key]
+        manager = self.managers[ed]
+        row.update({f"lever_{k}": v for k, v in manager.levels.items()})
+        row["lever_early_discharge"] = float(
+            np.mean([c.level("early_discharge") for c in self.clinicians[ed]])
+        )
+        self.period_rows.append(row)
+
+    # ---- live metrics (read by apps and tests) --------------------------------------------------
+    @property
+    def corridor_patients(self) -> int:
+        """Patients in a corridor now, across all EDs."""
+        return sum(d.corridor_used for d in self.flow.departments)

@@ -1,0 +1,321 @@
+"""Validated A&E parameters. Each default names its source or says it is an assumption.
+
+Units: minutes for clocks, days for inpatient stays. Lists indexed by acuity hold five
+values for Manchester Triage System categories 1 (immediate) to 5 (non-urgent).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PerAcuity = Annotated[list[float], Field(min_length=5, max_length=5)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EDParams(_Strict):
+    """One emergency department and the hospital beds behind it."""
+
+    name: str
+    arrivals_per_day: float = Field(
+        gt=0,
+        description="Mean attendances per day. Type 1 EDs in England see ~100-500/day "
+        "(NHS England A&E attendances, 2023/24).",
+    )
+    ambulance_share: Probability = Field(
+        default=0.33,
+        description="Share arriving by ambulance; ~1/3 of type 1 attendances "
+        "(NHS England ambulance and A&E statistics, 2023).",
+    )
+    clinicians_peak: int = Field(
+        ge=0, description="Clinicians on duty at the busiest hour (assumption, sized to demand)."
+    )
+    cubicles: int = Field(ge=0, description="Treatment spaces (assumption, sized to demand).")
+    handover_bays: int = Field(
+        default=6,
+        ge=0,
+        description="Ambulance patients the ED takes in while waiting for a cubicle (assumption).",
+    )
+    assessment_spaces: int = Field(
+        default=8,
+        ge=0,
+        description="Assessment/observation area places; admission there "
+        "stops the 4-hour clock (assumption).",
+    )
+    corridor_spaces: int = Field(
+        default=12, ge=0, description="Trolleys that fit in corridors (assumption)."
+    )
+    beds: int = Field(ge=0, description="Inpatient beds available to ED admissions (assumption).")
+    initial_bed_occupancy: Probability = Field(
+        default=0.92,
+        description="Occupancy at time zero; England's G&A occupancy ran at "
+        "~93-95% in winter 2022/23 (NHS England bed availability statistics).",
+    )
+
+
+class DemandShock(_Strict):
+    """A period of changed demand (e.g. an epidemic wave)."""
+
+    start_day: float = Field(ge=0)
+    end_day: float = Field(gt=0)
+    multiplier: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DemandShock:
+        if self.end_day <= self.start_day:
+            raise ValueError("end_day must be after start_day")
+        return self
+
+
+class HospitalParams(_Strict):
+    """Parameters of a system of EDs. Defaults describe an English winter."""
+
+    eds: list[EDParams] = Field(min_length=1)
+    report_threshold_min: float = Field(
+        default=240.0,
+        gt=0,
+        description="Threshold of the reported 'within 4 hours' figures "
+        "(NHS 4-hour standard, DH 2004).",
+    )
+    start_day_of_year: int = Field(
+        default=305, ge=0, le=365, description="Day of year at time zero (305 = 1 November)."
+    )
+    hour_profile: Annotated[list[float], Field(min_length=24, max_length=24)] = Field(
+        default=[
+            0.45,
+            0.38,
+            0.32,
+            0.28,
+            0.26,
+            0.27,
+            0.35,
+            0.55,
+            0.85,
+            1.15,
+            1.35,
+            1.42,
+            1.40,
+            1.36,
+            1.32,
+            1.30,
+            1.28,
+            1.30,
+            1.30,
+            1.25,
+            1.15,
+            1.00,
+            0.82,
+            0.62,
+        ],
+        description="Relative arrival rate by hour of day (shape after NHS England ECDS "
+        "hourly arrivals; normalised to mean 1).",
+    )
+    weekday_profile: Annotated[list[float], Field(min_length=7, max_length=7)] = Field(
+        default=[1.12, 1.02, 0.98, 0.97, 0.97, 0.96, 0.98],
+        description="Relative arrival rate Monday..Sunday (Monday peak: NHS England ECDS; "
+        "normalised to mean 1).",
+    )
+    seasonal_amplitude: float = Field(
+        default=0.08,
+        ge=0,
+        lt=1,
+        description="Winter peak above the annual mean, as a share "
+        "(assumption; England's monthly attendances vary about +/-8%).",
+    )
+    peak_day_of_year: int = Field(default=15, ge=0, le=365, description="Mid-January peak.")
+    demand_shocks: list[DemandShock] = Field(default_factory=list)
+    acuity_mix_walkin: PerAcuity = Field(
+        default=[0.002, 0.08, 0.40, 0.43, 0.088],
+        description="MTS category shares for walk-ins (assumption informed by UK MTS audits: "
+        "red <1%, orange ~10%, yellow ~40%, green ~40%).",
+    )
+    acuity_mix_ambulance: PerAcuity = Field(
+        default=[0.02, 0.22, 0.55, 0.19, 0.02],
+        description="MTS category shares for ambulance arrivals (assumption: sicker mix).",
+    )
+    admit_prob: PerAcuity = Field(
+        default=[0.85, 0.6, 0.33, 0.08, 0.03],
+        description="Admission probability by acuity (assumption; gives ~27% of type 1 "
+        "attendances admitted, NHS England 2023/24).",
+    )
+    treatment_mean_min: PerAcuity = Field(
+        default=[150.0, 130.0, 110.0, 65.0, 40.0],
+        description="Mean clinician time from start of assessment to decision (assumption).",
+    )
+    treatment_cv: float = Field(default=0.6, gt=0, description="Coefficient of variation.")
+    treatment_distribution: Literal["lognormal", "exponential"] = "lognormal"
+    patience_mean_min: PerAcuity = Field(
+        default=[math.inf, math.inf, 600.0, 360.0, 300.0],
+        description="Mean wait a walk-in tolerates before leaving unseen; ~2-5% leave "
+        "without being seen in England (NHS England A&E quality indicators). Assumption.",
+    )
+    los_mean_days: float = Field(
+        default=4.5,
+        gt=0,
+        description="Mean inpatient stay after emergency admission; ~4.5 "
+        "days (NHS Digital HES 2022/23, emergency admissions, excluding zero-day).",
+    )
+    los_cv: float = Field(default=1.0, gt=0, description="Coefficient of variation (assumption).")
+    ward_discharge_hours: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+        default=[10, 20],
+        description="Wards free beds only between these hours "
+        "(assumption; most discharges happen in the afternoon).",
+    )
+    clinician_hour_profile: Annotated[list[float], Field(min_length=24, max_length=24)] = Field(
+        default=[0.55] * 8
+        + [0.85, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6],
+        description="Share of peak clinicians on duty by hour (assumption: rota).",
+    )
+    acuity_priority_min: float = Field(
+        default=120.0,
+        ge=0,
+        description="Queue head start per acuity level under clinical "
+        "priority; 'breach priority' shrinks it to zero (assumption).",
+    )
+    transfer_margin_min: float = Field(
+        default=15.0,
+        ge=0,
+        description="How long before the clock threshold a boarder is "
+        "moved out to stop the clock (assumption).",
+    )
+    discharge_margin_min: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long before the threshold an early discharge happens (assumption).",
+    )
+    min_treatment_share: Probability = Field(
+        default=0.3,
+        description="Least share of planned treatment an early discharge leaves done (assumption).",
+    )
+    max_handover_hold_min: float = Field(
+        default=180.0,
+        gt=0,
+        description="Ambulance crews hand over after at most this long "
+        "(assumption; NHS England's 'release to respond' escalation).",
+    )
+    hold_depth: Probability = Field(
+        default=1.0,
+        description="Share of handover bays closed at full intensity of the "
+        "ambulance-holding lever (assumption).",
+    )
+    reattend_base: Probability = Field(
+        default=0.06,
+        description="Unplanned re-attendance within 7 days; ~8% in England "
+        "(NHS England A&E quality indicators).",
+    )
+    reattend_per_incomplete: Probability = Field(
+        default=0.35,
+        description="Added re-attendance chance per share of treatment left "
+        "undone by an early discharge (assumption).",
+    )
+    baseline_mortality: Probability = Field(
+        default=0.061,
+        description="30-day mortality of admitted patients that makes the "
+        "Jones et al. (EMJ 2022) SMR gradient give one extra death per 82 at 6-8 hours.",
+    )
+    experience_base: Probability = Field(
+        default=0.9,
+        description="Chance a patient rates care good after a short visit "
+        "(assumption; CQC urgent and emergency care survey ~75-80% overall).",
+    )
+    experience_loss_per_hour: float = Field(
+        default=0.06,
+        ge=0,
+        description="Fall in that chance per hour beyond 4 hours from arrival (assumption).",
+    )
+    experience_loss_corridor_hour: float = Field(
+        default=0.08, ge=0, description="Fall per hour of corridor care (assumption)."
+    )
+    experience_loss_incomplete: float = Field(
+        default=0.5, ge=0, description="Fall per share of treatment left undone (assumption)."
+    )
+    harm_weight_urgent_wait_hour: float = Field(
+        default=0.15,
+        ge=0,
+        description="Fall in true quality per hour acuity 1-2 patients "
+        "wait to be seen (assumption).",
+    )
+    burnout_rate: float = Field(
+        default=0.02,
+        ge=0,
+        description="Daily change in burnout per unit of excess load (assumption).",
+    )
+    burnout_recovery_load: float = Field(
+        default=0.8, ge=0, description="Utilisation below which staff recover (assumption)."
+    )
+    burnout_corridor_weight: float = Field(
+        default=0.2,
+        ge=0,
+        description="Load added per corridor patient per clinician on duty (assumption).",
+    )
+    burnout_moral_weight: float = Field(
+        default=0.3,
+        ge=0,
+        description="Load added per unit of gaming against one's "
+        "motivation (moral injury; assumption).",
+    )
+    burnout_absence_max: Probability = Field(
+        default=0.15,
+        description="Share of clinicians absent at full burnout (assumption; "
+        "NHS staff sickness ~5%, higher in EDs).",
+    )
+    initial_burnout: Probability = Field(default=0.3, description="Assumption.")
+    survey_size: int = Field(
+        default=30,
+        ge=1,
+        description="Patients sampled per judged unit and period for the "
+        "experience survey (assumption).",
+    )
+    staff_survey_size: int = Field(default=10, ge=1, description="Staff sampled (assumption).")
+    clinician_agents_per_ed: int = Field(
+        default=6,
+        ge=1,
+        description="Clinicians modelled as decision-makers per ED (the "
+        "senior decision-makers on the rota; assumption).",
+    )
+
+    @field_validator("acuity_mix_walkin", "acuity_mix_ambulance")
+    @classmethod
+    def _is_distribution(cls, value: list[float]) -> list[float]:
+        if any(v < 0 for v in value) or abs(sum(value) - 1.0) > 1e-6:
+            raise ValueError("must be 5 non-negative shares summing to 1")
+        return value
+
+    @field_validator("admit_prob")
+    @classmethod
+    def _are_probabilities(cls, value: list[float]) -> list[float]:
+        if any(not 0.0 <= v <= 1.0 for v in value):
+            raise ValueError("each value must be a probability in [0, 1]")
+        return value
+
+    @field_validator("treatment_mean_min", "patience_mean_min")
+    @classmethod
+    def _positive(cls, value: list[float]) -> list[float]:
+        if any(not v > 0 for v in value):
+            raise ValueError("each value must be > 0 (use inf for never)")
+        return value
+
+    @field_validator("hour_profile", "weekday_profile", "clinician_hour_profile")
+    @classmethod
+    def _non_negative(cls, value: list[float]) -> list[float]:
+        if any(v < 0 for v in value) or sum(value) <= 0:
+            raise ValueError("must be non-negative with a positive sum")
+        return value
+
+    @model_validator(mode="after")
+    def _hours(self) -> HospitalParams:
+        start, end = self.ward_discharge_hours
+        if not 0 <= start < end <= 24:
+            raise ValueError(
+                "ward_discharge_hours must be [start, end] with 0 <= start < end <= 24"
+            )
+        names = [ed.name for ed in self.eds]
+        if len(set(names)) != len(names):
+            raise ValueError(f"ED names must be unique, got {names}")
+        return self

@@ -1,0 +1,38 @@
+"""How a service is measured and judged: KPI, OKR, none, plus stakes, audit and league tables.
+
+Nothing here knows which service is being measured. A domain model reports, for each unit
+it judges (a department, a clinician, a court centre), the values of the measures a regime
+asks for; the regime turns them into a score in [0, 1].
+"""
+
+from sim.regimes.audit import inspect
+from sim.regimes.judges import Judge, KPIJudge, OKRJudge, build_judge, measure_key
+from sim.regimes.specs import (
+    AuditSettings,
+    KeyResultSpec,
+    KPISpec,
+    LeagueTable,
+    MeasureSpec,
+    NoTargetSpec,
+    OKRSpec,
+    RegimeSpec,
+    Stakes,
+)
+
+__all__ = [
+    "AuditSettings",
+    "Judge",
+    "KPIJudge",
+    "KPISpec",
+    "KeyResultSpec",
+    "LeagueTable",
+    "MeasureSpec",
+    "NoTargetSpec",
+    "OKRJudge",
+    "OKRSpec",
+    "RegimeSpec",
+    "Stakes",
+    "build_judge",
+    "inspect",
+    "measure_key",
+]

@@ -1,0 +1,27 @@
+"""Audit: inspections that may detect gaming and impose a sanction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from sim.regimes.specs import AuditSettings
+
+
+def inspect(
+    rng: np.random.Generator, settings: AuditSettings, levels: Mapping[str, float]
+) -> list[str]:
+    """Inspect one decision-maker; return the levers found in use.
+
+    An inspection happens with `inspection_chance`; each lever in use is then detected with
+    its detection chance scaled by the intensity at which it was used.
+    """
+    if rng.random() >= settings.inspection_chance:
+        return []
+    found = []
+    for lever, level in levels.items():
+        chance = settings.detection.get(lever, 0.0) * level
+        if level > 0 and rng.random() < chance:
+            found.append(lever)
+    return found

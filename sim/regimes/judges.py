@@ -1,0 +1,184 @@
+"""Judges: turn a unit's measured values into a regime score in [0, 1]."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from sim.regimes.specs import KeyResultSpec, KPISpec, MeasureSpec, NoTargetSpec, OKRSpec
+
+
+def measure_key(spec: MeasureSpec) -> str:
+    """Stable name of a measure with its threshold, e.g. ``share_within@240``."""
+    if spec.within is None:
+        return spec.measure
+    return f"{spec.measure}@{spec.within:g}"
+
+
+class Judge:
+    """Base judge: the regime with no target (scores nothing, reviews nothing)."""
+
+    kind = "none"
+
+    def __init__(self, name: str) -> None:
+        """Create a judge for the regime called `name`."""
+        self.name = name
+        self.targets_revised = 0
+
+    @property
+    def measures(self) -> list[MeasureSpec]:
+        """Measures the domain must report for each judged unit."""
+        return []
+
+    @property
+    def clock_threshold(self) -> float | None:
+        """The clock point the regime rewards beating, if any (domain time units)."""
+        return None
+
+    def score(self, unit: str, values: Mapping[str, float]) -> float:
+        """Score one unit's measured values for one period, in [0, 1]."""
+        return 0.0
+
+    def review(self, day: float, context: Mapping[str, float]) -> None:
+        """Periodic review of targets (ratchet, re-targeting); default does nothing."""
+
+
+class KPIJudge(Judge):
+    """One measure against one threshold with a steep (logistic) consequence."""
+
+    kind = "kpi"
+
+    def __init__(self, name: str, spec: KPISpec) -> None:
+        """Create a KPI judge from its validated spec."""
+        super().__init__(name)
+        self.spec = spec
+        self._targets: dict[str, float] = {}
+        self._best: dict[str, float] = {}
+        self._last_ratchet = 0.0
+
+    @property
+    def measures(self) -> list[MeasureSpec]:
+        """The single measure."""
+        return [self.spec]
+
+    @property
+    def clock_threshold(self) -> float | None:
+        """The threshold of a share-within measure."""
+        return self.spec.within
+
+    def target(self, unit: str) -> float | None:
+        """Current target for `unit` (None until a relative target has its baseline)."""
+        if self.spec.target is not None:
+            return self._targets.get(unit, self.spec.target)
+        return self._targets.get(unit)
+
+    def score(self, unit: str, values: Mapping[str, float]) -> float:
+        """Logistic step around the target; nan values score 0."""
+        value = values[measure_key(self.spec)]
+        if math.isnan(value):
+            return 0.0
+        sign = 1.0 if self.spec.direction == "higher" else -1.0
+        best = self._best.get(unit)
+        self._best[unit] = value if best is None else max(best * sign, value * sign) * sign
+        target = self.target(unit)
+        if target is None:  # first period fixes the baseline of a relative target
+            target = value * (1.0 + self.spec.target_change)
+            self._targets[unit] = target
+            self.targets_revised += 1
+        margin = sign * (value - target) / self.spec.steepness
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin))))
+
+    def review(self, day: float, context: Mapping[str, float]) -> None:
+        """Apply the ratchet: next target becomes this period's best if that was better."""
+        every = self.spec.ratchet_days
+        if every is None or day - self._last_ratchet < every:
+            return
+        self._last_ratchet = day
+        sign = 1.0 if self.spec.direction == "higher" else -1.0
+        for unit, best in self._best.items():
+            current = self.target(unit)
+            if current is not None and sign * (best - current) > 0:
+                self._targets[unit] = best
+                self.targets_revised += 1
+        self._best.clear()
+
+
+class OKRJudge(Judge):
+    """Weighted key results, each graded linearly 0-1, re-targeted at quarterly reviews."""
+
+    kind = "okr"
+
+    def __init__(self, name: str, spec: OKRSpec) -> None:
+        """Create an OKR judge from its validated spec."""
+        super().__init__(name)
+        self.spec = spec
+        self._targets = [(kr.target, kr.zero_at) for kr in spec.key_results]
+        self._context_at_setting: dict[str, float] = {}
+        self._last_review = 0.0
+
+    @property
+    def measures(self) -> list[MeasureSpec]:
+        """All key-result measures."""
+        return list(self.spec.key_results)
+
+    @property
+    def key_results(self) -> list[tuple[KeyResultSpec, float, float]]:
+        """Each key result with its current (target, zero_at)."""
+        return [(kr, t, z) for kr, (t, z) in zip(self.spec.key_results, self._targets, strict=True)]
+
+    @property
+    def clock_threshold(self) -> float | None:
+        """The threshold of the heaviest time-threshold key result, else of a mean-time one.
+
+        A share-within key result rewards beating its `within`; a key result on a mean
+        time rewards keeping the measured clock under its target.
+        """
+        ranked = sorted(self.key_results, key=lambda item: -item[0].weight)
+        for kr, _, _ in ranked:
+            if kr.within is not None:
+                return kr.within
+        for kr, target, _ in ranked:
+            if kr.direction == "lower" and kr.measure.startswith("mean_wait"):
+                return target
+        return None
+
+    def grade(self, index: int, value: float) -> float:
+        """Grade of key result `index` at `value`, linear between zero_at and target."""
+        target, zero_at = self._targets[index]
+        if math.isnan(value):
+            return 0.0
+        return min(1.0, max(0.0, (value - zero_at) / (target - zero_at)))
+
+    def score(self, unit: str, values: Mapping[str, float]) -> float:
+        """Weighted mean grade of the key results."""
+        total = sum(kr.weight for kr in self.spec.key_results)
+        graded = sum(
+            kr.weight * self.grade(i, values[measure_key(kr)])
+            for i, kr in enumerate(self.spec.key_results)
+        )
+        return graded / total
+
+    def review(self, day: float, context: Mapping[str, float]) -> None:
+        """Quarterly review: re-target key results whose context signal has moved."""
+        if day - self._last_review < self.spec.review_days:
+            return
+        self._last_review = day
+        for i, kr in enumerate(self.spec.key_results):
+            if kr.adapt_to is None or kr.adapt_to not in context:
+                continue
+            now = context[kr.adapt_to]
+            then = self._context_at_setting.setdefault(kr.adapt_to, now)
+            if then <= 0 or abs(now / then - 1.0) <= self.spec.retarget_tolerance:
+                continue
+            factor = (now / then) ** kr.elasticity
+            self._targets[i] = (kr.target * factor, kr.zero_at * factor)
+            self.targets_revised += 1
+
+
+def build_judge(name: str, spec: KPISpec | OKRSpec | NoTargetSpec) -> Judge:
+    """Build the judge for a validated regime spec."""
+    if isinstance(spec, KPISpec):
+        return KPIJudge(name, spec)
+    if isinstance(spec, OKRSpec):
+        return OKRJudge(name, spec)
+    return Judge(name)
