@@ -23,8 +23,15 @@ class Domain:
     section: str
     levers: tuple[str, ...]
     simulate: Callable[..., tuple[dict[str, float], dict[str, pd.DataFrame]]]
-    headline: tuple[str, ...]
     check_regime: Callable[[object, str], None]
+    measured: tuple[str, ...]
+    true: tuple[str, ...]
+    behaviour: tuple[str, ...]
+
+    @property
+    def headline(self) -> tuple[str, ...]:
+        """Every printed metric: measured ledger, gap, true ledger, behaviour."""
+        return (*self.measured, *self.true, *self.behaviour)
 
 
 def _hospital() -> Domain:
@@ -35,13 +42,16 @@ def _hospital() -> Domain:
         levers=tuple(lever.name for lever in ALL_LEVERS),
         simulate=simulate,
         check_regime=check_regime,
-        headline=(
-            "measured_4h_pct", "true_4h_pct", "gap_4h_pct", "waits_12h_from_arrival",
-            "waits_12h_from_decision", "corridor_hours", "excess_deaths", "reattendances",
-            "ambulance_handover_over_60_pct", "staff_burnout", "patient_experience",
-            "urgent_wait_to_see_min", "gaming_prevalence_pct", "regime_score",
-            "lever_breach_priority", "lever_hold_ambulances", "lever_clock_stop_transfer",
-            "lever_misrecord", "lever_curate_survey", "lever_early_discharge",
+        measured=("measured_4h_pct", "mean_measured_min", "regime_score", "gap_4h_pct"),
+        true=(
+            "true_4h_pct", "mean_true_min", "waits_12h_from_arrival", "waits_12h_from_decision",
+            "corridor_hours", "excess_deaths", "reattendances", "ambulance_handover_over_60_pct",
+            "urgent_wait_to_see_min", "left_unseen_pct", "patient_experience", "staff_burnout",
+        ),
+        behaviour=(
+            "gaming_prevalence_pct", "lever_breach_priority", "lever_hold_ambulances",
+            "lever_clock_stop_transfer", "lever_misrecord", "lever_curate_survey",
+            "lever_early_discharge",
         ),
     )  # fmt: skip
 
