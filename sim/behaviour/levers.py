@@ -14,12 +14,10 @@ class Lever:
         kind: "gaming" (distorts what is measured or whom is served), "fraud" (falsifies a
             record) or "care" (a legitimate professional choice). Motivation types forbid
             levers by kind.
-        effort: payoff cost per unit intensity of operating the lever.
         description: what the lever does, in words.
 
     """
 
     name: str
     kind: str
-    effort: float = 0.0
     description: str = ""

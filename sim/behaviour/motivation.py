@@ -18,6 +18,7 @@ class MotivationType:
     intrinsic: float
     moral_cost: float
     forbids: frozenset[str]
+    effort: float = 0.0
 
     def allows(self, lever: Lever) -> bool:
         """Whether this type will operate `lever` at all."""
@@ -26,7 +27,7 @@ class MotivationType:
     def cost(self, lever: Lever, level: float) -> float:
         """Certain payoff cost of using `lever` at `level`: effort plus moral cost."""
         moral = self.moral_cost if lever.kind != "care" else 0.0
-        return (lever.effort + moral) * level
+        return (self.effort + moral) * level
 
 
 def assign_types(
@@ -51,6 +52,7 @@ def assign_types(
             intrinsic=settings.types[name].intrinsic,
             moral_cost=settings.types[name].moral_cost,
             forbids=frozenset(settings.types[name].forbids),
+            effort=settings.effort,
         )
         for name in drawn
     ]

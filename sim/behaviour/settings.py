@@ -46,12 +46,17 @@ class BehaviourSettings(BaseModel):
         default=0.3, description="Weight of the newest payoff in a level's attraction."
     )
     temperature: float = Field(
-        default=0.05, gt=0, description="Softmax temperature of the choice among levels."
+        default=0.02, gt=0, description="Softmax temperature of the choice among levels."
     )
     imitation_chance: Probability = Field(
         default=0.1,
         description="Chance per period of copying a better-ranked peer (if a league table "
         "is published).",
+    )
+    effort: float = Field(
+        default=0.05,
+        ge=0,
+        description="Payoff cost per unit intensity of operating any lever: gaming is work.",
     )
     mix: dict[str, Probability] = Field(
         default_factory=lambda: {

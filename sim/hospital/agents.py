@@ -7,23 +7,24 @@ import mesa
 from sim.behaviour import BehaviourSettings, DecisionMaker, Lever, MotivationType
 from sim.hospital.flow import Department
 
-_EFFORT = 0.01  # assumption: operating a lever takes a little effort
-
 MANAGER_LEVERS = (
-    Lever("breach_priority", "gaming", _EFFORT,
+    Lever("breach_priority", "gaming",
           "Order the queue by time to breach instead of clinical acuity."),
-    Lever("hold_ambulances", "gaming", _EFFORT,
+    Lever("hold_ambulances", "gaming",
           "When the ED is full, keep ambulance patients outside, clock not started."),
-    Lever("clock_stop_transfer", "gaming", _EFFORT,
+    Lever("clock_stop_transfer", "gaming",
           "Move patients awaiting a bed to the assessment area or a corridor just before "
           "the clock threshold, which stops the measured clock."),
-    Lever("misrecord", "fraud", _EFFORT,
+    Lever("corridor_care", "care",
+          "When the ED is full, move patients awaiting a bed to a corridor to free a "
+          "cubicle; the clock keeps running."),
+    Lever("misrecord", "fraud",
           "Record a departure time just inside the threshold for a patient who breached."),
-    Lever("curate_survey", "gaming", _EFFORT,
+    Lever("curate_survey", "gaming",
           "Steer the patient-experience survey toward patients with short stays."),
 )  # fmt: skip
 CLINICIAN_LEVERS = (
-    Lever("early_discharge", "gaming", _EFFORT,
+    Lever("early_discharge", "gaming",
           "Discharge a patient just before the clock threshold, treatment unfinished."),
 )  # fmt: skip
 ALL_LEVERS = MANAGER_LEVERS + CLINICIAN_LEVERS
@@ -52,6 +53,7 @@ class EDManager(DecisionMaker):
         dept.breach_priority = self.level("breach_priority")
         dept.hold_ambulances = self.level("hold_ambulances")
         dept.clock_stop_transfer = self.level("clock_stop_transfer")
+        dept.corridor_care = self.level("corridor_care")
         dept.misrecord = self.level("misrecord")
         dept.curate_survey = self.level("curate_survey")
 

@@ -51,6 +51,7 @@ class Department:
         "busy",
         "clinician_early_discharge",
         "clock_stop_transfer",
+        "corridor_care",
         "corridor_used",
         "curate_survey",
         "free_cubicles",
@@ -80,6 +81,7 @@ class Department:
         self.breach_priority = 0.0
         self.hold_ambulances = 0.0
         self.clock_stop_transfer = 0.0
+        self.corridor_care = 0.0
         self.misrecord = 0.0
         self.curate_survey = 0.0
         self.clinician_early_discharge = [0.0] * clinician_agents
@@ -238,6 +240,8 @@ class PatientFlow:
         state = cols["state"]
         queue = dept.queue
         started = False
+        if queue and dept.free_cubicles <= 0 and dept.corridor_care > 0.0:
+            self._corridor_care(dept)
         while queue and dept.free_cubicles > 0 and dept.on_duty > dept.busy:
             _, _, pid = heapq.heappop(queue)
             if state[pid] != WAITING:
@@ -270,6 +274,21 @@ class PatientFlow:
         if started:
             self._try_handover(dept)
 
+    def _corridor_care(self, dept: Department) -> None:
+        """Free a cubicle by moving a boarder to a corridor; the clock keeps running."""
+        if dept.corridor_used >= dept.params.corridor_spaces or dept.on_duty <= dept.busy:
+            return
+        cols = self.cols
+        state, u = cols["state"], cols["u_lever"]
+        for pid in dept.bed_queue:
+            if state[pid] == BOARDING and u[pid] < dept.corridor_care:
+                dept.corridor_used += 1
+                state[pid] = MOVED
+                cols["moved_to"][pid] = CORRIDOR
+                cols["moved_min"][pid] = self.now
+                dept.free_cubicles += 1
+                return
+
     def _treat_end(self, pid: int) -> None:
         cols = self.cols
         dept = self.departments[cols["ed"][pid]]
@@ -300,11 +319,21 @@ class PatientFlow:
         self._start_treatments(dept)
 
     def _transfer(self, pid: int) -> None:
+        """Stop the clock of a patient awaiting a bed just before the threshold.
+
+        A boarder in a cubicle is moved to the assessment area (or a corridor) and
+        recorded as admitted; one already in a corridor is recorded as admitted where it is.
+        """
         cols = self.cols
-        if cols["state"][pid] != BOARDING:
-            return
+        state = cols["state"][pid]
         dept = self.departments[cols["ed"][pid]]
         if cols["u_lever"][pid] >= dept.clock_stop_transfer:
+            return
+        if state == MOVED and math.isnan(cols["clock_stop_min"][pid]):
+            cols["gamed"][pid] |= TRANSFERRED
+            self._stop_clock(dept, pid)
+            return
+        if state != BOARDING:
             return
         if dept.assessment_used < dept.params.assessment_spaces:
             dept.assessment_used += 1
@@ -366,7 +395,7 @@ class PatientFlow:
 
     def _leave(self, dept: Department, pid: int, disposition: int) -> None:
         cols = self.cols
-        if cols["state"][pid] != MOVED:
+        if math.isnan(cols["clock_stop_min"][pid]):
             self._stop_clock(dept, pid)
         cols["state"][pid] = GONE
         cols["left_ed_min"][pid] = self.now

@@ -151,7 +151,7 @@ class HospitalParams(_Strict):
     treatment_cv: float = Field(default=0.6, gt=0, description="Coefficient of variation.")
     treatment_distribution: Literal["lognormal", "exponential"] = "lognormal"
     patience_mean_min: PerAcuity = Field(
-        default=[math.inf, math.inf, 600.0, 360.0, 300.0],
+        default=[math.inf, math.inf, 1200.0, 720.0, 600.0],
         description="Mean wait a walk-in tolerates before leaving unseen; ~2-5% leave "
         "without being seen in England (NHS England A&E quality indicators). Assumption.",
     )

@@ -1,0 +1,544 @@
+"""Speed and memory benchmark of the A&E model, with treat-sim side by side.
+
+Run by hand from the project root::
+
+    .venv/bin/python benchmarks/bench_hospital.py            # full: 365 days, ~3-4 min
+    .venv/bin/python benchmarks/bench_hospital.py --quick    # smoke: 30 days, ~20 s
+
+What it measures, all on one core (one process, no pool):
+
+1. Speed. A run of the default scenario (``scenarios/ae_four_hour.toml``), regime
+   ``kpi``, behaviour on, through the public API (``sim.experiments.run``), and the
+   simulation alone (``HospitalModel.run``, without building the output tables or the
+   summary). Completed episodes are patients whose disposition is not "still in
+   department"; the rate is completed episodes per second of wall time.
+2. Memory. For runs of increasing length, each in a fresh subprocess: the tracemalloc
+   peak of the simulation, what the model still holds after it, split into the output
+   rows (per-patient columns, decision and period rows) and everything else, the
+   tracemalloc peak of a whole ``sim.experiments.run`` and the growth of the process's
+   peak resident set size over an untraced run (VmHWM, reset after the imports).
+3. treat-sim (Monks et al., a SimPy treatment-centre model) on its default scenario for
+   the same simulated horizon, patients completed per second of ``model.run`` wall time,
+   and the ratio of our rates to it.
+
+It is a report, not a test: it always exits 0 unless something crashes. Randomness
+comes only from the seeds passed to the models (the scenario's seed for both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "ae_four_hour.toml"
+REGIME = "kpi"
+STILL_IN = "still in department"
+GOAL_EPISODES_PER_S = 45_000.0
+AIM_EPISODES_PER_S = 100_000.0
+TREAT_SIM_ISSUE_FIGURE = 13_000.0  # patients/s quoted in the issue for treat-sim
+MINUTES_PER_DAY = 1440.0
+MB = 1024.0 * 1024.0
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+@dataclass
+class Timing:
+    """Wall times of repeated runs and the work done in each."""
+
+    label: str
+    seconds: list[float]
+    completed: int
+    patients: int
+
+    @property
+    def best(self) -> float:
+        """Shortest wall time (least disturbed by other load)."""
+        return min(self.seconds)
+
+    @property
+    def median(self) -> float:
+        """Median wall time."""
+        return statistics.median(self.seconds)
+
+    def rate(self, seconds: float) -> float:
+        """Completed episodes per second for a given wall time."""
+        return self.completed / seconds if seconds > 0 else math.nan
+
+
+def _warmup_days(scenario: Any, days: float) -> float:
+    """The warm-up `sim.experiments.run` would use for a run of `days` days."""
+    return scenario.warmup_days if scenario.warmup_days < days else days / 4.0
+
+
+def _load_scenario() -> Any:
+    import sim.experiments as ex
+
+    scenario = ex.load_scenario(SCENARIO)
+    if not scenario.behaviour.enabled:
+        raise SystemExit(f"{SCENARIO}: behaviour is off; the benchmark needs it on")
+    return scenario
+
+
+def _build_model(scenario: Any, days: float) -> Any:
+    """The model `sim.experiments.run` builds for replication 0 of regime `kpi`."""
+    from sim.hospital import HospitalModel
+
+    return HospitalModel(
+        scenario.hospital,
+        scenario.regimes[REGIME],
+        regime_name=REGIME,
+        behaviour=scenario.behaviour,
+        stakes=scenario.stakes,
+        audit=scenario.audit,
+        league=scenario.league_table,
+        seed=(scenario.seed, 0),
+        days=days,
+        warmup_days=_warmup_days(scenario, days),
+    )
+
+
+def _count(patients: Any) -> tuple[int, int]:
+    """(patients, completed episodes) of a patients table."""
+    completed = int((patients["disposition"] != STILL_IN).sum())
+    return len(patients), completed
+
+
+def _deep_size(roots: Iterable[Any]) -> int:
+    """Bytes held by lists/dicts/tuples and the objects in them, each object counted once."""
+    seen: set[int] = set()
+    total = 0
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, list | tuple | set):
+            stack.extend(obj)
+    return total
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set size of this process in MiB.
+
+    Reads VmRSS and VmHWM from /proc (Linux); VmHWM belongs to this program's address
+    space, unlike ``ru_maxrss``, which a child inherits from its parent across fork/exec.
+    Elsewhere falls back to ``ru_maxrss`` for both.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        return peak, peak
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return (
+        int(fields["VmRSS"].split()[0]) / 1024.0,
+        int(fields["VmHWM"].split()[0]) / 1024.0,
+    )
+
+
+def _reset_peak_rss() -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+# ---- speed -----------------------------------------------------------------------------------
+def time_api_run(scenario: Any, days: float, repeat: int) -> Timing:
+    """Time `sim.experiments.run` (simulation, output tables and summary)."""
+    import sim.experiments as ex
+
+    seconds: list[float] = []
+    counts = (0, 0)
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = ex.run(scenario, regime=REGIME, days=days)
+        seconds.append(time.perf_counter() - start)
+        counts = _count(result.tables["patients"])
+        del result
+    return Timing("sim.experiments.run()", seconds, counts[1], counts[0])
+
+
+def time_model_run(scenario: Any, days: float, repeat: int) -> tuple[Timing, float]:
+    """Time `HospitalModel.run` alone; also return the best model-construction time."""
+    from sim.hospital import patients_table
+
+    seconds: list[float] = []
+    build: list[float] = []
+    counts = (0, 0)
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        model = _build_model(scenario, days)
+        built = time.perf_counter()
+        model.run()
+        seconds.append(time.perf_counter() - built)
+        build.append(built - start)
+        counts = _count(patients_table(model))
+        del model
+    return Timing("HospitalModel.run()", seconds, counts[1], counts[0]), min(build)
+
+
+def time_treat_sim(days: float, repeat: int, seed: int) -> Timing | None:
+    """Time treat-sim's default scenario for `days` days of simulated time.
+
+    treat-sim's arrival profile covers 18 hours and is repeated back to back, so a long
+    run is a sequence of 18-hour cycles; its default results period is 19 hours. A patient
+    is completed when their pathway has finished (``total_time`` recorded).
+    """
+    try:
+        from treat_sim.model import Scenario, TreatmentCentreModel
+    except ImportError:
+        return None
+
+    seconds: list[float] = []
+    completed = patients = 0
+    for _ in range(repeat):
+        args = Scenario(random_number_set=seed)
+        model = TreatmentCentreModel(args)
+        gc.collect()
+        start = time.perf_counter()
+        model.run(results_collection_period=days * MINUTES_PER_DAY)
+        seconds.append(time.perf_counter() - start)
+        everyone = model.non_trauma_patients + model.trauma_patients
+        patients = len(everyone)
+        completed = sum(1 for p in everyone if p.total_time > -math.inf)
+        del model, args, everyone
+    return Timing("treat-sim TreatmentCentreModel.run()", seconds, completed, patients)
+
+
+def treat_sim_version() -> str:
+    """The installed treat-sim version, or a note that it is missing."""
+    try:
+        from importlib.metadata import version
+
+        return version("treat-sim")
+    except Exception:
+        return "not installed"
+
+
+# ---- memory (each run length in a fresh subprocess) -------------------------------------------
+def worker_memory(days: float) -> dict[str, float]:
+    """Memory of runs of `days` days: RSS of an untraced API run, then traced runs.
+
+    The untraced run comes first so tracemalloc's own bookkeeping cannot inflate the RSS
+    figures; tracemalloc counts only blocks allocated while it traces, so the earlier run
+    does not affect the traced figures.
+    """
+    import sim.experiments as ex
+    from sim.hospital import patients_table
+
+    scenario = _load_scenario()
+    gc.collect()
+    rss_before, _ = _rss_mb()
+    exact = _reset_peak_rss()
+    ex.run(scenario, regime=REGIME, days=days)
+    _, rss_peak = _rss_mb()
+    gc.collect()
+
+    tracemalloc.start()
+    model = _build_model(scenario, days)
+    model.run()
+    retained, sim_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    outputs = _deep_size(
+        [
+            model.flow.cols,
+            model.decision_rows,
+            model.period_rows,
+            model.burnout_history,
+            model.flow.bed_occupancy_samples,
+        ]
+    )
+    patient_cols = _deep_size([model.flow.cols])
+    patients, completed = _count(patients_table(model))
+    del model
+    gc.collect()
+
+    tracemalloc.start()
+    result = ex.run(scenario, regime=REGIME, days=days)
+    _, api_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    frame_bytes = int(result.tables["patients"].memory_usage(deep=True).sum())
+    return {
+        "days": days,
+        "patients": patients,
+        "completed": completed,
+        "sim_peak": sim_peak,
+        "retained": retained,
+        "outputs": outputs,
+        "patient_cols": patient_cols,
+        "other_state": retained - outputs,
+        "api_peak": api_peak,
+        "frame_bytes": frame_bytes,
+        "rss_before_mb": rss_before,
+        "rss_peak_mb": rss_peak,
+        "rss_exact": float(exact),
+    }
+
+
+def _in_subprocess(days: float) -> dict[str, float]:
+    script = str(Path(__file__).resolve())
+    command = [sys.executable, script, "--worker", "--days", str(days)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory worker for {days:g} days failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_memory(lengths: list[float]) -> list[dict[str, float]]:
+    """Traced and RSS memory for each run length, each length in its own process."""
+    rows = []
+    for days in lengths:
+        rows.append(_in_subprocess(days))
+        print(f"  memory: {days:g} days done", flush=True)
+    return rows
+
+
+# ---- profile ---------------------------------------------------------------------------------
+def profile_model_run(days: float, top: int) -> str:
+    """cProfile of one `HospitalModel.run`, top functions by own and by cumulative time."""
+    scenario = _load_scenario()
+    model = _build_model(scenario, days)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    model.run()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+# ---- report ----------------------------------------------------------------------------------
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))
+    sep = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join([line, sep, *body])
+
+
+def _fmt(value: float, digits: int = 0) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def speed_report(timings: list[Timing]) -> str:
+    """Table of wall times and rates."""
+    rows = [
+        [
+            t.label,
+            f"{t.patients:,}",
+            f"{t.completed:,}",
+            _fmt(t.best, 2),
+            _fmt(t.median, 2),
+            _fmt(t.rate(t.best)),
+            _fmt(t.rate(t.median)),
+        ]
+        for t in timings
+    ]
+    header = ["run", "patients", "completed", "best s", "median s", "best /s", "median /s"]
+    return _table(header, rows)
+
+
+def _rss_growth(row: dict[str, float]) -> float:
+    return row["rss_peak_mb"] - row["rss_before_mb"]
+
+
+def memory_report(rows: list[dict[str, float]]) -> str:
+    """Table of memory by run length, with per-patient and per-day figures."""
+    lines = []
+    for r in rows:
+        lines.append(
+            [
+                f"{r['days']:g}",
+                f"{int(r['patients']):,}",
+                _fmt(r["sim_peak"] / MB, 1),
+                _fmt(r["outputs"] / MB, 1),
+                _fmt(r["other_state"] / MB, 1),
+                _fmt(r["other_state"] / MB / r["days"], 3),
+                _fmt(r["patient_cols"] / r["patients"]),
+                _fmt(r["sim_peak"] / r["patients"]),
+                _fmt(r["api_peak"] / MB, 1),
+                _fmt(r["frame_bytes"] / r["patients"]),
+                _fmt(r["rss_peak_mb"] - r["rss_before_mb"], 1),
+                _fmt(r["rss_peak_mb"], 1),
+            ]
+        )
+    header = [
+        "days", "patients", "sim peak MB", "outputs MB", "other MB", "other MB/day",
+        "cols B/pt", "peak B/pt", "run() peak MB", "frame B/pt", "RSS growth MB", "peak RSS MB",
+    ]  # fmt: skip
+    text = [_table(header, lines)]
+    if len(rows) >= 2:
+        first, last = rows[0], rows[-1]
+        extra = last["patients"] - first["patients"]
+        if extra > 0:
+            text.append(
+                f"marginal, {first['days']:g} -> {last['days']:g} days: "
+                f"sim peak {(last['sim_peak'] - first['sim_peak']) / extra:,.0f} B per extra "
+                f"patient; output rows {(last['outputs'] - first['outputs']) / extra:,.0f} "
+                f"B per extra patient; other state "
+                f"{(last['other_state'] - first['other_state']) / MB:+,.2f} MB in total; "
+                f"run() peak {(last['api_peak'] - first['api_peak']) / extra:,.0f} B per "
+                f"extra patient; RSS growth "
+                f"{(_rss_growth(last) - _rss_growth(first)) * MB / extra:,.0f} B per extra patient"
+            )
+    if rows and not all(r["rss_exact"] for r in rows):
+        text.append("(peak RSS could not be reset after imports: RSS figures include them)")
+    return "\n".join(text)
+
+
+def machine() -> str:
+    """One line describing the machine and interpreter."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+    return (
+        f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
+        f"load average (1 min) at start {load:.2f}"
+    )
+
+
+def _section(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 78 - len(title)), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float, default=None, help="run length (default 365)")
+    parser.add_argument("--quick", action="store_true", help="smoke version: 30 days, 1 repeat")
+    parser.add_argument("--repeat", type=int, default=None, help="timed runs each (default 3)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory section")
+    parser.add_argument(
+        "--memory-days", type=float, nargs="+", metavar="DAYS",
+        help="run lengths for the memory section (default: a quarter, half and all of --days)",
+    )  # fmt: skip
+    parser.add_argument("--no-treat-sim", action="store_true", help="skip treat-sim")
+    parser.add_argument(
+        "--profile", type=float, default=None, metavar="DAYS",
+        help="also cProfile one HospitalModel.run of DAYS days and print the top functions",
+    )  # fmt: skip
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    days = args.days if args.days is not None else (30.0 if args.quick else 365.0)
+    if args.worker:
+        print(json.dumps(worker_memory(days)))
+        return 0
+
+    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)
+    if args.memory_days:
+        lengths = args.memory_days
+    else:  # quick: two short lengths, so the traced runs stay within the smoke budget
+        shares = (0.25, 0.5) if args.quick else (0.25, 0.5, 1.0)
+        lengths = [float(max(1, round(days * share))) for share in shares]
+
+    started = time.perf_counter()
+    _section("setup")
+    print(machine())
+    print(f"scenario {SCENARIO.relative_to(ROOT)}, regime {REGIME}, behaviour on, {days:g} days")
+    print(f"one process, {repeat} timed run(s) each; treat-sim {treat_sim_version()}")
+    scenario = _load_scenario()
+
+    _section("speed")
+    api = time_api_run(scenario, days, repeat)
+    print(f"  sim.experiments.run(): {api.completed:,} completed in {api.best:.2f} s", flush=True)
+    sim_only, build_s = time_model_run(scenario, days, repeat)
+    print(f"  HospitalModel.run(): {sim_only.completed:,} completed in {sim_only.best:.2f} s")
+    if (api.patients, api.completed) != (sim_only.patients, sim_only.completed):
+        print("  WARNING: the two runs differ in patients; the seeds are not reproducing")
+    timings = [api, sim_only]
+    treat = None if args.no_treat_sim else time_treat_sim(days, repeat, scenario.seed)
+    if treat is not None:
+        timings.append(treat)
+        print(f"  treat-sim: {treat.completed:,} completed in {treat.best:.2f} s", flush=True)
+    elif not args.no_treat_sim:
+        print("  treat-sim is not installed (pip install treat-sim); skipped")
+
+    memory: list[dict[str, float]] = []
+    if not args.no_memory:
+        _section("memory (each length in fresh subprocesses)")
+        memory = measure_memory(lengths)
+
+    if args.profile:
+        _section(f"profile of HospitalModel.run, {args.profile:g} days (cProfile)")
+        print(profile_model_run(args.profile, 15))
+
+    _section("results")
+    print(f"speed, {days:g} simulated days, one core (rates are completed episodes per second):")
+    print(speed_report(timings))
+    print(f"model construction (not in HospitalModel.run time): {build_s * 1000:.1f} ms")
+    table_s = api.best - sim_only.best
+    print(f"tables + summary + overhead in run() (best - best): {table_s:.2f} s")
+    if treat is not None:
+        treat_rate = treat.rate(treat.best)
+        print(
+            f"treat-sim: {treat.patients:,} arrived, {treat.completed:,} completed "
+            f"({treat.patients - treat.completed:,} still in its queues at the end)"
+        )
+        print(
+            f"ratio run() / treat-sim: {api.rate(api.best) / treat_rate:.1f}x; "
+            f"HospitalModel.run() / treat-sim: {sim_only.rate(sim_only.best) / treat_rate:.1f}x "
+            f"(best times; treat-sim measured at {treat_rate:,.0f}/s here, the issue quotes "
+            f"{TREAT_SIM_ISSUE_FIGURE:,.0f}/s)"
+        )
+        print(
+            f"ratio run() / issue's treat-sim figure: "
+            f"{api.rate(api.best) / TREAT_SIM_ISSUE_FIGURE:.1f}x"
+        )
+    for timing in (api, sim_only):
+        rate = timing.rate(timing.best)
+        verdict = "met" if rate >= GOAL_EPISODES_PER_S else "NOT met"
+        aim = "met" if rate >= AIM_EPISODES_PER_S else "not met"
+        print(
+            f"goal >= {GOAL_EPISODES_PER_S:,.0f}/s for {timing.label}: {verdict} "
+            f"({rate:,.0f}/s); aim {AIM_EPISODES_PER_S:,.0f}/s: {aim}"
+        )
+    if memory:
+        print("\nmemory by run length (sim = HospitalModel.run under tracemalloc; outputs = ")
+        print("per-patient columns + decision/period rows held by the model afterwards; other =")
+        print("everything else the model holds; cols B/pt = per-patient columns per patient;")
+        print("frame B/pt = the patients DataFrame per patient; RSS growth = peak RSS during an")
+        print("untraced run() minus RSS before it):")
+        print(memory_report(memory))
+    print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""What the A&E model must show: gaming that follows from pressure and payoffs.
+
+Short runs of the shipped scenarios. Nothing here is scripted per regime: the same levers
+and learning act under every regime, and the tests check that the spike and the gap
+appear where pressure and payoff call for them and vanish where they do not.
+"""
+
+from functools import cache
+
+import pytest
+
+import sim
+
+PRESSURED = "scenarios/ae_four_hour.toml"
+AMPLE = "scenarios/ae_ample_capacity.toml"
+DAYS = 120
+SEEDS = (20101, 3)
+
+
+@cache
+def pooled(scenario: str, regime: str, **overrides) -> dict[str, float]:
+    """Summary metrics of two seeds, with the spike counts pooled."""
+    runs = [
+        sim.run(scenario, regime=regime, seed=s, days=DAYS, overrides=overrides or None).summary
+        for s in SEEDS
+    ]
+    return {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
+
+
+def spike(summary: dict[str, float], group: str) -> float:
+    """Departures in the 20 minutes before the threshold over the 20 minutes before that."""
+    return summary[f"last20_{group}_pct"] / summary[f"prior20_{group}_pct"]
+
+
+def test_kpi_under_pressure_spikes_before_threshold_mostly_admitted():
+    kpi = pooled(PRESSURED, "kpi")
+    assert spike(kpi, "admitted") > 1.4
+    assert spike(kpi, "admitted") > spike(kpi, "discharged")
+    assert kpi["measured_4h_pct"] > kpi["true_4h_pct"] + 1.0
+
+
+def test_no_target_no_spike():
+    none = pooled(PRESSURED, "none")
+    assert spike(none, "admitted") < 1.15
+    assert spike(none, "discharged") < 1.15
+    assert none["gaming_prevalence_pct"] < 1.0
+
+
+def test_kpi_gap_exceeds_no_target_gap_under_pressure():
+    assert pooled(PRESSURED, "kpi")["gap_4h_pct"] > pooled(PRESSURED, "none")["gap_4h_pct"] + 0.5
+
+
+def test_ample_capacity_kpi_met_by_honest_work():
+    kpi = pooled(AMPLE, "kpi")
+    assert kpi["true_4h_pct"] > 95.0
+    assert kpi["gap_4h_pct"] < 0.5
+    assert kpi["gaming_prevalence_pct"] < 1.0
+    assert kpi["gaming_prevalence_pct"] < pooled(PRESSURED, "kpi")["gaming_prevalence_pct"] / 2
+    assert spike(kpi, "admitted") < 1.15
+
+
+def test_zero_stakes_little_gaming_and_little_spike():
+    """Extreme value: with nothing riding on the KPI, gaming falls to exploration noise."""
+    free = pooled(PRESSURED, "kpi", **{"stakes.level": 0.0, "league_table.weight": 0.0})
+    kpi = pooled(PRESSURED, "kpi")
+    assert free["gaming_prevalence_pct"] < kpi["gaming_prevalence_pct"] / 2
+    assert spike(free, "admitted") < 1.3
+    assert spike(free, "admitted") < spike(kpi, "admitted") - 0.3
+    assert free["gap_4h_pct"] < kpi["gap_4h_pct"]
+
+
+def test_behaviour_off_no_gaming_at_all():
+    off = pooled(PRESSURED, "kpi", **{"behaviour.enabled": False})
+    assert off["gaming_prevalence_pct"] == 0.0
+    assert spike(off, "admitted") < 1.15
+    assert all(off[key] == 0.0 for key in off if key.startswith("lever_"))
