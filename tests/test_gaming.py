@@ -7,8 +7,6 @@ appear where pressure and payoff call for them and vanish where they do not.
 
 from functools import cache
 
-import pytest
-
 import sim
 
 PRESSURED = "scenarios/ae_four_hour.toml"

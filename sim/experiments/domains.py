@@ -50,7 +50,8 @@ def _hospital() -> Domain:
         ),
         behaviour=(
             "gaming_prevalence_pct", "lever_breach_priority", "lever_hold_ambulances",
-            "lever_clock_stop_transfer", "lever_corridor_care", "lever_misrecord", "lever_curate_survey",
+            "lever_clock_stop_transfer", "lever_corridor_care", "lever_misrecord",
+            "lever_curate_survey",
             "lever_early_discharge",
         ),
     )  # fmt: skip

@@ -107,7 +107,10 @@ def _format(error: ValidationError, data: dict, source: str) -> str:
             message = f"unknown field '{loc[-1]}'" + (f"; allowed: {allowed}" if allowed else "")
         elif item["type"] == "missing":
             message = "required field is missing"
-        lines.append(f"  {where}: {message}")
+        if where == "(top level)" and message.startswith(tuple(Scenario.model_fields)):
+            lines.append(f"  {message}")  # a cross-field check that names its own field
+        else:
+            lines.append(f"  {where}: {message}")
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ CATALOGUE = {
     "staff_burnout": "staff burnout index, 0-1 (survey of a sample)",
 }
 QUALITATIVE = frozenset({"patient_experience", "staff_burnout"})
+SHARES = frozenset({"share_within", "patient_experience", "staff_burnout"})
 
 
 def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
@@ -34,6 +35,14 @@ def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
             )
         if spec.measure == "share_within" and spec.within is None:
             raise ValueError(f"{where}: measure 'share_within' needs 'within' (minutes)")
+        if spec.measure in SHARES:
+            for name in ("target", "zero_at"):
+                value = getattr(spec, name, None)
+                if value is not None and not 0.0 <= value <= 1.0:
+                    raise ValueError(
+                        f"{where}.{name}: '{spec.measure}' is a share; allowed: 0 to 1, "
+                        f"got {value:g}"
+                    )
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         "urgent_wait_to_see_min": float(
             np.mean((cohort["treatment_start_min"].to_numpy() - arrival)[urgent])
         ) if urgent.any() else math.nan,
-        "left_unseen_pct": 100.0 * float(np.mean(disposition == LEFT_UNSEEN)) if len(cohort) else math.nan,
+        "left_unseen_pct": _pct(disposition == LEFT_UNSEEN, np.ones(len(cohort), dtype=bool)),
         "admitted_pct": 100.0 * float(np.mean(admitted)) if len(cohort) else math.nan,
         "in_department_at_end": float(np.sum(~departed)),
         "last20_admitted_pct": _pct(last20, adm_dep),
@@ -155,13 +155,17 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
             cohort[["held_outside", "clock_stop_transfer", "early_discharge", "misrecorded"]]
             .any(axis=1)
         )) if len(cohort) else math.nan,
-        "bed_occupancy_pct": 100.0 * float(np.mean([np.mean(s) for s in model.flow.bed_occupancy_samples if s]))
-        if any(model.flow.bed_occupancy_samples) else math.nan,
+        "bed_occupancy_pct": _bed_occupancy_pct(model),
     }  # fmt: skip
     summary["gap_4h_pct"] = summary["measured_4h_pct"] - summary["true_4h_pct"]
     summary.update(_lever_means(model))
     summary.update(_regime_means(model))
     return summary
+
+
+def _bed_occupancy_pct(model) -> float:
+    samples = [np.mean(s) for s in model.flow.bed_occupancy_samples if s]
+    return 100.0 * float(np.mean(samples)) if samples else math.nan
 
 
 def _mean_after_warmup(model) -> float:
