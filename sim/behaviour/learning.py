@@ -38,11 +38,12 @@ class LeverLearner:
         self.temperature = temperature
         self._attraction: np.ndarray | None = None
         self._chosen = np.zeros(len(self.levers), dtype=int)
+        self.settings: dict[str, float] = {}
+        self._publish()
 
-    @property
-    def settings(self) -> dict[str, float]:
-        """Current intensity of every allowed lever."""
-        return {
+    def _publish(self) -> None:
+        """Refresh `settings`, the current intensity of every allowed lever."""
+        self.settings = {
             lever.name: float(self.levels[i])
             for lever, i in zip(self.levers, self._chosen, strict=True)
         }
@@ -70,6 +71,7 @@ class LeverLearner:
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
         draws = rng.random(len(self.levers))
         self._chosen = np.minimum((cumulative < draws[:, None]).sum(axis=1), len(self.levels) - 1)
+        self._publish()
 
     def copy_from(self, other: LeverLearner) -> None:
         """Adopt a peer's current settings for the levers both allow."""
@@ -77,3 +79,4 @@ class LeverLearner:
         for i, lever in enumerate(self.levers):
             if lever.name in theirs:
                 self._chosen[i] = theirs[lever.name]
+        self._publish()

@@ -108,6 +108,7 @@ class PatientFlow:
         self.threshold: float | None = None
         self._events: list[tuple[float, int, int, int]] = []
         self._seq = 0
+        self._next_arrival = 0
         self.cols: dict[str, list] = {name: [] for name in self.COLUMNS}
         self.bed_occupancy_samples: list[list[float]] = [[] for _ in self.departments]
         start, end = params.ward_discharge_hours
@@ -123,23 +124,26 @@ class PatientFlow:
             self._push(self._ward_time(float(release)), _BED_FREE, dept.index)
         dept.beds_free = dept.params.beds - occupied
 
-    def add_arrivals(self, ed: int, batch: ArrivalBatch) -> None:
-        """Register a day's arrivals for ED `ed` and schedule them."""
+    def add_day(self, batches: list[ArrivalBatch]) -> None:
+        """Register one day's arrivals of every ED (batch i is ED i), in time order.
+
+        Patients are numbered in order of arrival, so arrivals need no event-queue entry:
+        the loop walks them with a pointer and merges them with the other events.
+        """
+        time = np.concatenate([b.time_min for b in batches])
+        order = np.argsort(time, kind="stable")
+        ed = np.concatenate([np.full(len(b.time_min), i) for i, b in enumerate(batches)])
+
+        def merged(name: str) -> list:
+            return np.concatenate([getattr(b, name) for b in batches])[order].tolist()
+
         cols = self.cols
-        first = len(cols["ed"])
-        n = len(batch.time_min)
-        cols["ed"].extend([ed] * n)
-        cols["arrival_min"].extend(batch.time_min.tolist())
-        cols["ambulance"].extend(batch.ambulance.tolist())
-        cols["acuity"].extend(batch.acuity.tolist())
-        cols["admit"].extend(batch.admit.tolist())
-        cols["treatment_min"].extend(batch.treatment_min.tolist())
-        cols["patience_min"].extend(batch.patience_min.tolist())
-        cols["los_min"].extend(batch.los_min.tolist())
-        cols["u_lever"].extend(batch.u_lever.tolist())
-        cols["u_record"].extend(batch.u_record.tolist())
-        cols["u_reattend"].extend(batch.u_reattend.tolist())
-        cols["clinician"].extend(batch.clinician.tolist())
+        n = len(order)
+        cols["ed"].extend(ed[order].tolist())
+        cols["arrival_min"].extend(time[order].tolist())
+        for name in ("ambulance", "acuity", "admit", "treatment_min", "patience_min", "los_min",
+                     "u_lever", "u_record", "u_reattend", "clinician"):  # fmt: skip
+            cols[name].extend(merged(name))
         for name in ("clock_start_min", "treatment_start_min", "decision_min",
                      "clock_stop_min", "left_ed_min", "moved_min"):  # fmt: skip
             cols[name].extend([NAN] * n)
@@ -147,10 +151,6 @@ class PatientFlow:
             cols[name].extend([0] * n)
         cols["reattended"].extend([False] * n)
         cols["state"].extend([OUTSIDE] * n)
-        events = self._events
-        for pid, t in enumerate(batch.time_min.tolist(), start=first):
-            self._seq += 1
-            heapq.heappush(events, (t, self._seq, _ARRIVE, pid))
 
     # ---- the event loop -----------------------------------------------------------------
     def _push(self, time: float, kind: int, arg: int) -> None:
@@ -158,17 +158,35 @@ class PatientFlow:
         heapq.heappush(self._events, (time, self._seq, kind, arg))
 
     def advance_to(self, until: float) -> None:
-        """Process every event up to and including time `until`."""
+        """Process every event up to and including time `until`.
+
+        Arrivals (walked in patient order) are merged with the event heap; an arrival
+        goes first when both fall at the same instant.
+        """
         events = self._events
         pop = heapq.heappop
+        arrival_min = self.cols["arrival_min"]
         handlers = (
             self._arrive, self._force_handover, self._treat_end, self._bed_free,
             self._transfer, self._renege,
         )  # fmt: skip
-        while events and events[0][0] <= until:
-            time, _, kind, arg = pop(events)
-            self.now = time
-            handlers[kind](arg)
+        arrive = self._arrive
+        registered = len(arrival_min)  # arrivals are only added between calls
+        while True:
+            pid = self._next_arrival
+            next_arrival = arrival_min[pid] if pid < registered else math.inf
+            if events and events[0][0] < next_arrival:
+                if events[0][0] > until:
+                    break
+                time, _, kind, arg = pop(events)
+                self.now = time
+                handlers[kind](arg)
+            elif next_arrival <= until:
+                self._next_arrival = pid + 1
+                self.now = next_arrival
+                arrive(pid)
+            else:
+                break
         self.now = until
 
     def set_on_duty(self, dept: Department, clinicians: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -53,15 +54,17 @@ class Episodes:
     true_min: np.ndarray
     experience: np.ndarray
     quality: np.ndarray
+    clinician: np.ndarray
 
     @classmethod
     def gather(cls, cols: dict[str, list], pids: Sequence[int], params: HospitalParams):
         """Collect the episodes of patients `pids` from the flow's columns."""
-        idx = np.asarray(pids, dtype=np.int64)
+        take = itemgetter(*pids) if pids else None
 
         def col(name: str) -> np.ndarray:
-            values = cols[name]
-            return np.fromiter((values[i] for i in idx), dtype=float, count=len(idx))
+            if take is None:
+                return np.empty(0)
+            return np.asarray(take(cols[name]) if len(pids) > 1 else [take(cols[name])], float)
 
         arrival = col("arrival_min")
         true_min = col("left_ed_min") - arrival
@@ -71,13 +74,14 @@ class Episodes:
         urgent = col("acuity") <= 2
         harm = params.harm_weight_urgent_wait_hour * urgent * wait_to_see / 60.0
         quality = np.clip(experience - harm, 0.0, 1.0)
-        return cls(measured, true_min, experience, quality)
+        return cls(measured, true_min, experience, quality, col("clinician").astype(int))
 
     def subset(self, mask: np.ndarray) -> Episodes:
         """The episodes selected by a boolean mask."""
         return Episodes(
-            self.measured_min[mask], self.true_min[mask], self.experience[mask], self.quality[mask]
-        )
+            self.measured_min[mask], self.true_min[mask], self.experience[mask],
+            self.quality[mask], self.clinician[mask],
+        )  # fmt: skip
 
 
 def patient_experience(

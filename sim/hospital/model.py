@@ -131,10 +131,10 @@ class HospitalModel(mesa.Model):
         if day >= self.days:
             return
         per_ed = self.params.clinician_agents_per_ed
-        for i, ed in enumerate(self.params.eds):
-            batch = self.arrivals.day(day, ed, per_ed)
+        batches = [self.arrivals.day(day, ed, per_ed) for ed in self.params.eds]
+        for i, batch in enumerate(batches):
             self._arrivals_last_period[i] += len(batch.time_min)
-            self.flow.add_arrivals(i, batch)
+        self.flow.add_day(batches)
 
     def _on_hour(self) -> None:
         self.flow.advance_to(self.time)
@@ -193,9 +193,7 @@ class HospitalModel(mesa.Model):
         results: list[tuple[DecisionMaker, float, float, dict, dict]] = []
         for i, dept in enumerate(self.flow.departments):
             episodes = Episodes.gather(cols, dept.period, self.params)
-            clinician_of = np.fromiter(
-                (cols["clinician"][pid] for pid in dept.period), dtype=int, count=len(dept.period)
-            )
+            clinician_of = episodes.clinician
             scopes = [(self.managers[i], episodes)] + [
                 (c, episodes.subset(clinician_of == c.slot)) for c in self.clinicians[i]
             ]
