@@ -77,6 +77,6 @@ class BehaviourSettings(BaseModel):
         total = sum(self.mix.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"mix shares must sum to 1, got {total:g}")
-        if 0.0 not in self.levels:
-            raise ValueError("levels must include 0 (the lever unused)")
+        if self.levels[0] != 0.0 or sorted(self.levels) != self.levels:
+            raise ValueError(f"levels must rise from 0 (the lever unused), got {self.levels}")
         return self

@@ -203,18 +203,18 @@ class PatientFlow:
             self._push(self.now + self.params.max_handover_hold_min, _FORCE_HANDOVER, pid)
             self._try_handover(dept)
         else:
-            self._join_queue(dept, pid)
+            self._join_queue(dept, pid, self.now)
             patience = cols["patience_min"][pid]
             if patience != math.inf:
                 self._push(self.now + patience, _RENEGE, pid)
             self._start_treatments(dept)
 
-    def _join_queue(self, dept: Department, pid: int) -> None:
+    def _join_queue(self, dept: Department, pid: int, clock_start: float) -> None:
         cols = self.cols
-        cols["clock_start_min"][pid] = self.now
+        cols["clock_start_min"][pid] = clock_start
         cols["state"][pid] = WAITING
         acuity_weight = 0.0 if self.threshold is None else dept.breach_priority
-        key = self.now + (1.0 - acuity_weight) * self.params.acuity_priority_min * (
+        key = clock_start + (1.0 - acuity_weight) * self.params.acuity_priority_min * (
             cols["acuity"][pid] - 1
         )
         self._seq += 1
@@ -241,8 +241,17 @@ class PatientFlow:
             dept.amb_outside = kept
 
     def _hand_over(self, dept: Department, pid: int) -> None:
+        """Take an ambulance patient in.
+
+        The clock starts at handover or a set time after arrival, whichever is earlier -
+        unless the patient was held to keep it stopped.
+        """
+        cols = self.cols
         dept.amb_inside += 1
-        self._join_queue(dept, pid)
+        start = self.now
+        if not cols["gamed"][pid] & HELD:
+            start = min(start, cols["arrival_min"][pid] + self.params.ambulance_clock_start_min)
+        self._join_queue(dept, pid, start)
         self._start_treatments(dept)
 
     def _force_handover(self, pid: int) -> None:
@@ -257,14 +266,12 @@ class PatientFlow:
         cols = self.cols
         state = cols["state"]
         queue = dept.queue
-        started = False
         if queue and dept.free_cubicles <= 0 and dept.corridor_care > 0.0:
             self._corridor_care(dept)
         while queue and dept.free_cubicles > 0 and dept.on_duty > dept.busy:
             _, _, pid = heapq.heappop(queue)
             if state[pid] != WAITING:
                 continue  # left without being seen
-            started = True
             now = self.now
             state[pid] = TREATING
             cols["treatment_start_min"][pid] = now
@@ -289,7 +296,7 @@ class PatientFlow:
                         cols["incomplete"][pid] = 1.0 - duration / need
                         cols["gamed"][pid] |= EARLY_DISCHARGE
             self._push(now + duration, _TREAT_END, pid)
-        if started:
+        if dept.amb_outside:
             self._try_handover(dept)
 
     def _corridor_care(self, dept: Department) -> None:

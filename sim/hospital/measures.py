@@ -15,7 +15,7 @@ from operator import itemgetter
 import numpy as np
 
 from sim.hospital.params import HospitalParams
-from sim.regimes import MeasureSpec, measure_key
+from sim.regimes import Judge, MeasureSpec, measure_key
 
 CATALOGUE = {
     "share_within": "share of attendances whose clock ran no longer than `within` minutes",
@@ -44,6 +44,23 @@ def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
                         f"{where}.{name}: '{spec.measure}' is a share; allowed: 0 to 1, "
                         f"got {value:g}"
                     )
+
+
+def clock_point(judge: Judge) -> float | None:
+    """The clock point (minutes) a regime rewards beating, which clock levers act at.
+
+    The `within` of the heaviest share-within measure; failing that, the current target
+    of the heaviest mean-wait measure; otherwise none (the clock levers have nothing to
+    act on).
+    """
+    ranked = sorted(judge.targets(), key=lambda item: -item[2])
+    for spec, _, _ in ranked:
+        if spec.measure == "share_within":
+            return spec.within
+    for spec, target, _ in ranked:
+        if spec.measure == "mean_wait_min" and target is not None:
+            return target
+    return None
 
 
 @dataclass(frozen=True)

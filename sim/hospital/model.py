@@ -14,7 +14,7 @@ from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff, assign_types
 from sim.hospital.agents import ALL_LEVERS, Clinician, EDManager
 from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
-from sim.hospital.measures import Episodes, check_measures, measure_values
+from sim.hospital.measures import Episodes, check_measures, clock_point, measure_values
 from sim.hospital.params import HospitalParams
 from sim.regimes import (
     AuditSettings,
@@ -74,7 +74,7 @@ class HospitalModel(mesa.Model):
         self._audit_rng = audit_rng
 
         self.flow = PatientFlow(params, beds_rng)
-        self.flow.threshold = self.judge.clock_threshold
+        self.flow.threshold = clock_point(self.judge)
         self.arrivals = ArrivalGenerator(params, arrivals_rng)
         self._report_spec = MeasureSpec(measure="share_within", within=params.report_threshold_min)
 
@@ -231,6 +231,7 @@ class HospitalModel(mesa.Model):
 
         context = {"demand": self._demand_per_day()}
         self.judge.review(day, context)
+        self.flow.threshold = clock_point(self.judge)
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
         for agent in self.managers:
             agent.choose(self.rng, self.managers, imitate)

@@ -201,8 +201,14 @@ class HospitalParams(_Strict):
     )
     hold_depth: Probability = Field(
         default=1.0,
-        description="Share of handover bays closed at full intensity of the "
-        "ambulance-holding lever (assumption).",
+        description="Share of arriving ambulance patients held outside while the ED is "
+        "full, at full intensity of the ambulance-holding lever (assumption).",
+    )
+    ambulance_clock_start_min: float = Field(
+        default=15.0,
+        ge=0,
+        description="An ambulance patient's 4-hour clock starts at handover or this long "
+        "after arrival, whichever is earlier (NHS England A&E attendances guidance).",
     )
     reattend_base: Probability = Field(
         default=0.06,

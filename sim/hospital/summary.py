@@ -12,6 +12,7 @@ from sim.hospital.arrivals import MINUTES_PER_DAY
 from sim.hospital.flow import (
     ADMITTED,
     CORRIDOR,
+    DISCHARGED,
     DISPOSITIONS,
     EARLY_DISCHARGE,
     HELD,
@@ -125,6 +126,7 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
     last20 = (measured_departed > threshold - 20) & (measured_departed <= threshold)
     prior20 = (measured_departed > threshold - 40) & (measured_departed <= threshold - 20)
     adm_dep = admitted[departed]
+    dis_dep = (disposition == DISCHARGED)[departed]
 
     summary: dict[str, float] = {
         "patients": float(len(cohort)),
@@ -149,8 +151,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         "in_department_at_end": float(np.sum(~departed)),
         "last20_admitted_pct": _pct(last20, adm_dep),
         "prior20_admitted_pct": _pct(prior20, adm_dep),
-        "last20_discharged_pct": _pct(last20, ~adm_dep),
-        "prior20_discharged_pct": _pct(prior20, ~adm_dep),
+        "last20_discharged_pct": _pct(last20, dis_dep),
+        "prior20_discharged_pct": _pct(prior20, dis_dep),
         "gaming_prevalence_pct": 100.0 * float(np.mean(
             cohort[["held_outside", "clock_stop_transfer", "early_discharge", "misrecorded"]]
             .any(axis=1)
@@ -164,7 +166,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
 
 
 def _bed_occupancy_pct(model) -> float:
-    samples = [np.mean(s) for s in model.flow.bed_occupancy_samples if s]
+    skip = int(model.warmup_days)
+    samples = [np.mean(s[skip:]) for s in model.flow.bed_occupancy_samples if s[skip:]]
     return 100.0 * float(np.mean(samples)) if samples else math.nan
 
 

@@ -30,10 +30,12 @@ class Judge:
         """Measures the domain must report for each judged unit."""
         return []
 
-    @property
-    def clock_threshold(self) -> float | None:
-        """The clock point the regime rewards beating, if any (domain time units)."""
-        return None
+    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
+        """Each measure with its current target (None if not yet set) and its weight.
+
+        A domain reads these to find the clock point its levers act on.
+        """
+        return []
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
         """Score one unit's measured values for one period, in [0, 1]."""
@@ -53,7 +55,7 @@ class KPIJudge(Judge):
         super().__init__(name)
         self.spec = spec
         self._targets: dict[str, float] = {}
-        self._best: dict[str, float] = {}
+        self._window: dict[str, list[float]] = {}  # values since the last ratchet
         self._last_ratchet = 0.0
 
     @property
@@ -61,10 +63,13 @@ class KPIJudge(Judge):
         """The single measure."""
         return [self.spec]
 
-    @property
-    def clock_threshold(self) -> float | None:
-        """The threshold of a share-within measure."""
-        return self.spec.within
+    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
+        """The measure with its target (absolute, or the mean of units' relative targets)."""
+        if self.spec.target is not None and not self._targets:
+            return [(self.spec, self.spec.target, 1.0)]
+        if not self._targets:
+            return [(self.spec, None, 1.0)]
+        return [(self.spec, sum(self._targets.values()) / len(self._targets), 1.0)]
 
     def target(self, unit: str) -> float | None:
         """Current target for `unit` (None until a relative target has its baseline)."""
@@ -77,30 +82,32 @@ class KPIJudge(Judge):
         value = values[measure_key(self.spec)]
         if math.isnan(value):
             return 0.0
-        sign = 1.0 if self.spec.direction == "higher" else -1.0
-        best = self._best.get(unit)
-        self._best[unit] = value if best is None else max(best * sign, value * sign) * sign
+        self._window.setdefault(unit, []).append(value)
         target = self.target(unit)
-        if target is None:  # first period fixes the baseline of a relative target
+        if target is None:  # the first judged period fixes the baseline of a relative target
             target = value * (1.0 + self.spec.target_change)
             self._targets[unit] = target
-            self.targets_revised += 1
+        sign = 1.0 if self.spec.direction == "higher" else -1.0
         margin = sign * (value - target) / self.spec.steepness
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin))))
 
     def review(self, day: float, context: Mapping[str, float]) -> None:
-        """Apply the ratchet: next target becomes this period's best if that was better."""
+        """Apply the ratchet.
+
+        The target moves to the mean performance since the last ratchet if that was better.
+        """
         every = self.spec.ratchet_days
         if every is None or day - self._last_ratchet < every:
             return
         self._last_ratchet = day
         sign = 1.0 if self.spec.direction == "higher" else -1.0
-        for unit, best in self._best.items():
+        for unit, values in self._window.items():
+            achieved = sum(values) / len(values)
             current = self.target(unit)
-            if current is not None and sign * (best - current) > 0:
-                self._targets[unit] = best
+            if current is not None and sign * (achieved - current) > 0:
+                self._targets[unit] = achieved
                 self.targets_revised += 1
-        self._best.clear()
+        self._window.clear()
 
 
 class OKRJudge(Judge):
@@ -126,21 +133,9 @@ class OKRJudge(Judge):
         """Each key result with its current (target, zero_at)."""
         return [(kr, t, z) for kr, (t, z) in zip(self.spec.key_results, self._targets, strict=True)]
 
-    @property
-    def clock_threshold(self) -> float | None:
-        """The threshold of the heaviest time-threshold key result, else of a mean-time one.
-
-        A share-within key result rewards beating its `within`; a key result on a mean
-        time rewards keeping the measured clock under its target.
-        """
-        ranked = sorted(self.key_results, key=lambda item: -item[0].weight)
-        for kr, _, _ in ranked:
-            if kr.within is not None:
-                return kr.within
-        for kr, target, _ in ranked:
-            if kr.direction == "lower" and kr.measure.startswith("mean_wait"):
-                return target
-        return None
+    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
+        """Each key result with its current target and weight."""
+        return [(kr, target, kr.weight) for kr, target, _ in self.key_results]
 
     def grade(self, index: int, value: float) -> float:
         """Grade of key result `index` at `value`, linear between zero_at and target."""
@@ -159,7 +154,12 @@ class OKRJudge(Judge):
         return graded / total
 
     def review(self, day: float, context: Mapping[str, float]) -> None:
-        """Quarterly review: re-target key results whose context signal has moved."""
+        """Quarterly review: re-target key results whose context signal has moved.
+
+        The context seen at the first call is the reference the targets were set for.
+        """
+        for name, value in context.items():
+            self._context_at_setting.setdefault(name, value)
         if day - self._last_review < self.spec.review_days:
             return
         self._last_review = day
@@ -167,12 +167,14 @@ class OKRJudge(Judge):
             if kr.adapt_to is None or kr.adapt_to not in context:
                 continue
             now = context[kr.adapt_to]
-            then = self._context_at_setting.setdefault(kr.adapt_to, now)
+            then = self._context_at_setting[kr.adapt_to]
             if then <= 0 or abs(now / then - 1.0) <= self.spec.retarget_tolerance:
                 continue
             factor = (now / then) ** kr.elasticity
-            self._targets[i] = (kr.target * factor, kr.zero_at * factor)
-            self.targets_revised += 1
+            revised = (kr.target * factor, kr.zero_at * factor)
+            if revised != self._targets[i]:
+                self._targets[i] = revised
+                self.targets_revised += 1
 
 
 def build_judge(name: str, spec: KPISpec | OKRSpec | NoTargetSpec) -> Judge:
