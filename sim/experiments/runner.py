@@ -7,6 +7,7 @@ regime differences within a replication are paired.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -114,7 +115,8 @@ def iter_runs(
                 bar.update()
                 yield result
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            spawn = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
                 for result in pool.map(_run_task, tasks):
                     bar.update()
                     yield result

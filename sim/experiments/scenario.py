@@ -87,10 +87,11 @@ def _allowed_at(loc: tuple, data: dict) -> list[str] | None:
 
 
 def _inner_model(annotation: Any) -> Any:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        inner = _inner_model(candidate) if getattr(candidate, "__args__", None) else None
+    """The pydantic model inside an annotation such as `X | None` or `list[X]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        inner = _inner_model(argument)
         if inner is not None:
             return inner
     return None

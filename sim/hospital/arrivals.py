@@ -34,6 +34,13 @@ class ArrivalBatch:
     u_reattend: np.ndarray
     clinician: np.ndarray
 
+    def before(self, end_min: float) -> ArrivalBatch:
+        """The arrivals earlier than `end_min` (a run may end part-way through a day)."""
+        keep = self.time_min < end_min
+        if keep.all():
+            return self
+        return ArrivalBatch(**{k: v[keep] for k, v in vars(self).items()})
+
 
 def demand_multiplier(params: HospitalParams, day: float) -> float:
     """Seasonal and shock multiplier of demand on simulated `day`."""

@@ -131,7 +131,9 @@ class HospitalModel(mesa.Model):
         if day >= self.days:
             return
         per_ed = self.params.clinician_agents_per_ed
-        batches = [self.arrivals.day(day, ed, per_ed) for ed in self.params.eds]
+        batches = [
+            self.arrivals.day(day, ed, per_ed).before(self.end_min) for ed in self.params.eds
+        ]
         for i, batch in enumerate(batches):
             self._arrivals_last_period[i] += len(batch.time_min)
         self.flow.add_day(batches)
