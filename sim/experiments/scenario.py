@@ -12,7 +12,7 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -72,39 +72,65 @@ class Scenario(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _allowed_at(loc: tuple, data: dict) -> list[str] | None:
-    """Field names allowed where an unknown key `loc` was found, if they can be named."""
-    model: Any = Scenario
+def _allowed_at(loc: tuple) -> list[str] | None:
+    """Field names allowed where an unknown key `loc` was found, if they can be named.
+
+    Walks the schema along the error location: model fields, list indices, dict keys
+    and the tags of discriminated unions (such as a regime's `type`).
+    """
+    node: Any = Scenario
     for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
-            continue
-        field = getattr(model, "model_fields", {}).get(part)
-        if field is None:
+        node = _step(node, part)
+        if node is None:
             return None
-        model = _inner_model(field.annotation)
-    fields = getattr(model, "model_fields", None)
-    return sorted(fields) if fields else None
+    model = _inner_model(node)
+    return sorted(model.model_fields) if model is not None else None
 
 
 def _inner_model(annotation: Any) -> Any:
     """The pydantic model inside an annotation such as `X | None` or `list[X]`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for argument in getattr(annotation, "__args__", ()):
+    for argument in get_args(annotation):
         inner = _inner_model(argument)
         if inner is not None:
             return inner
     return None
 
 
+def _step(node: Any, part: Any) -> Any:
+    """The annotation one location part below `node`, or None if it cannot be followed."""
+    model = node if isinstance(node, type) and issubclass(node, BaseModel) else None
+    if model is not None:
+        field = model.model_fields.get(part)
+        return field.annotation if field is not None else None
+    origin = get_origin(node)
+    if origin is Annotated:
+        return _step(get_args(node)[0], part)
+    if origin is dict:
+        return get_args(node)[1]
+    if origin is list:
+        return get_args(node)[0] if isinstance(part, int) else None
+    members = [a for a in get_args(node) if isinstance(a, type) and issubclass(a, BaseModel)]
+    for member in members:  # a discriminated union: the part is the tag
+        tag = member.model_fields.get("type")
+        if tag is not None and part in get_args(tag.annotation):
+            return member
+    inner = _inner_model(node)
+    return _step(inner, part) if inner is not None else None
+
+
 def _format(error: ValidationError, data: dict, source: str) -> str:
-    lines = [f"invalid scenario {source}:"]
+    lines = [f"invalid scenario {source}:" if source else "invalid scenario:"]
     for item in error.errors():
         loc = item["loc"]
-        where = ".".join(str(p) for p in loc) or "(top level)"
+        shown = loc
+        if len(loc) > 2 and loc[0] == "regimes" and loc[2] in ("kpi", "okr", "none"):
+            shown = loc[:2] + loc[3:]  # drop the union tag pydantic inserts
+        where = ".".join(str(p) for p in shown) or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            allowed = _allowed_at(loc, data)
+            allowed = _allowed_at(loc)
             message = f"unknown field '{loc[-1]}'" + (f"; allowed: {allowed}" if allowed else "")
         elif item["type"] == "missing":
             message = "required field is missing"
