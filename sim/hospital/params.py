@@ -22,7 +22,7 @@ class _Strict(BaseModel):
 class EDParams(_Strict):
     """One emergency department and the hospital beds behind it."""
 
-    name: str
+    name: str = Field(min_length=1, description="Label used in tables.")
     arrivals_per_day: float = Field(
         gt=0,
         description="Mean attendances per day. Type 1 EDs in England see ~100-500/day "
@@ -62,9 +62,9 @@ class EDParams(_Strict):
 class DemandShock(_Strict):
     """A period of changed demand (e.g. an epidemic wave)."""
 
-    start_day: float = Field(ge=0)
-    end_day: float = Field(gt=0)
-    multiplier: float = Field(gt=0)
+    start_day: float = Field(ge=0, description="First simulated day of the shock.")
+    end_day: float = Field(gt=0, description="Simulated day the shock ends (exclusive).")
+    multiplier: float = Field(gt=0, description="Factor applied to the arrival rate.")
 
     @model_validator(mode="after")
     def _ordered(self) -> DemandShock:
@@ -128,7 +128,11 @@ class HospitalParams(_Strict):
         description="Winter peak above the annual mean, as a share "
         "(assumption; England's monthly attendances vary about +/-8%).",
     )
-    peak_day_of_year: int = Field(default=15, ge=0, le=365, description="Mid-January peak.")
+    peak_day_of_year: int = Field(
+        default=15, ge=0, le=365,
+        description="Day of year of peak demand: mid-January (NHS England monthly A&E "
+        "attendances peak in winter; the exact day is an assumption).",
+    )  # fmt: skip
     demand_shocks: list[DemandShock] = Field(default_factory=list)
     acuity_mix_walkin: PerAcuity = Field(
         default=[0.002, 0.08, 0.40, 0.43, 0.088],
@@ -148,8 +152,14 @@ class HospitalParams(_Strict):
         default=[150.0, 130.0, 110.0, 65.0, 40.0],
         description="Mean clinician time from start of assessment to decision (assumption).",
     )
-    treatment_cv: float = Field(default=0.6, gt=0, description="Coefficient of variation.")
-    treatment_distribution: Literal["lognormal", "exponential"] = "lognormal"
+    treatment_cv: float = Field(
+        default=0.6, gt=0, description="Coefficient of variation of treatment time (assumption)."
+    )
+    treatment_distribution: Literal["lognormal", "exponential"] = Field(
+        default="lognormal",
+        description="Shape of treatment times: lognormal (assumption: right-skewed service "
+        "times are the norm in ED simulation studies) or exponential (for M/M/c checks).",
+    )
     patience_mean_min: PerAcuity = Field(
         default=[math.inf, math.inf, 1200.0, 720.0, 600.0],
         description="Mean wait a walk-in tolerates before leaving unseen; ~2-5% leave "
@@ -271,7 +281,9 @@ class HospitalParams(_Strict):
         description="Share of clinicians absent at full burnout (assumption; "
         "NHS staff sickness ~5%, higher in EDs).",
     )
-    initial_burnout: Probability = Field(default=0.3, description="Assumption.")
+    initial_burnout: Probability = Field(
+        default=0.3, description="Burnout index at time zero (assumption)."
+    )
     survey_size: int = Field(
         default=30,
         ge=1,

@@ -1,7 +1,7 @@
 """How a service is measured and judged: KPI, OKR, none, plus stakes, audit and league tables.
 
 Nothing here knows which service is being measured. A domain model reports, for each unit
-it judges (a department, a clinician, a court centre), the values of the measures a regime
+it judges (a unit of the service, or one professional), the values of the measures a regime
 asks for; the regime turns them into a score in [0, 1].
 """
 

@@ -9,7 +9,7 @@ from sim.regimes.specs import KeyResultSpec, KPISpec, MeasureSpec, NoTargetSpec,
 
 
 def measure_key(spec: MeasureSpec) -> str:
-    """Stable name of a measure with its threshold, e.g. ``share_within@240``."""
+    """Stable name of a measure with its threshold, e.g. ``share_within@30``."""
     if spec.within is None:
         return spec.measure
     return f"{spec.measure}@{spec.within:g}"

@@ -22,7 +22,7 @@ class MeasureSpec(_Strict):
     """One measure a regime watches, named from the domain's catalogue.
 
     `within` is the clock threshold of "share within" measures, in the domain's time unit
-    (minutes for A&E, days for courts); other measures leave it unset.
+    (whatever unit the domain keeps time in); other measures leave it unset.
     """
 
     measure: str = Field(description="Name of a measure in the domain's catalogue.")
@@ -135,7 +135,11 @@ class Stakes(_Strict):
 class LeagueTable(_Strict):
     """A published ranking of units by regime score, which peers can see and imitate."""
 
-    published: bool = True
+    published: bool = Field(
+        default=True,
+        description="Whether rankings are published (England published star "
+        "ratings and A&E league tables 2001-05; Bevan & Hood 2006).",
+    )
     weight: float = Field(
         default=0.3, ge=0, description="Payoff for top rank relative to bottom (assumption)."
     )
@@ -151,4 +155,9 @@ class AuditSettings(_Strict):
         default_factory=dict,
         description="Chance an inspection detects each lever in use, at full intensity.",
     )
-    sanction: float = Field(default=2.0, ge=0, description="Payoff lost per detection.")
+    sanction: float = Field(
+        default=2.0,
+        ge=0,
+        description="Payoff lost per detection (assumption: twice the "
+        "value of a fully met target at stakes 1).",
+    )
