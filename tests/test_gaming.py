@@ -72,3 +72,19 @@ def test_behaviour_off_no_gaming_at_all():
     assert off["gaming_prevalence_pct"] == 0.0
     assert spike(off, "admitted") < 1.15
     assert all(off[key] == 0.0 for key in off if key.startswith("lever_"))
+
+
+def test_levers_follow_the_regime_threshold_not_240():
+    """A 3-hour KPI moves the spike to 180 minutes and leaves 240 alone."""
+    changed = {"regimes.kpi.within": 180, "regimes.kpi.target": 0.9}
+    for seed in SEEDS:
+        result = sim.run(PRESSURED, regime="kpi", seed=seed, days=DAYS, overrides=changed)
+        patients = result.tables["patients"]
+        admitted = patients[~patients["warmup"] & (patients["disposition"] == "admitted")]
+        measured = admitted["measured_min"]
+
+        def share(low: float, high: float, measured=measured) -> float:
+            return float(((measured > low) & (measured <= high)).mean())
+
+        assert share(160, 180) > 1.3 * share(140, 160)
+        assert share(220, 240) < 1.1 * share(200, 220)
