@@ -92,10 +92,11 @@ class PatientFlow:
     """Event-driven flow of patients through arrival, treatment, boarding and beds."""
 
     COLUMNS = (
-        "ed", "arrival_min", "ambulance", "acuity", "admit", "treatment_min", "patience_min",
-        "los_min", "u_lever", "u_record", "u_reattend", "clinician", "clock_start_min",
-        "treatment_start_min", "decision_min", "clock_stop_min", "left_ed_min", "disposition",
-        "moved_to", "moved_min", "corridor_min", "incomplete", "reattended", "gamed", "state",
+        "ed", "arrival_min", "handover_at_min", "ambulance", "acuity", "admit",
+        "treatment_min", "patience_min", "los_min", "u_lever", "u_record", "u_reattend",
+        "clinician", "clock_start_min", "treatment_start_min", "decision_min",
+        "clock_stop_min", "left_ed_min", "disposition", "moved_to", "moved_min",
+        "corridor_min", "incomplete", "reattended", "gamed", "state",
     )  # fmt: skip
 
     def __init__(self, params: HospitalParams, rng: np.random.Generator) -> None:
@@ -145,7 +146,7 @@ class PatientFlow:
                      "u_lever", "u_record", "u_reattend", "clinician"):  # fmt: skip
             cols[name].extend(merged(name))
         for name in ("clock_start_min", "treatment_start_min", "decision_min",
-                     "clock_stop_min", "left_ed_min", "moved_min"):  # fmt: skip
+                     "clock_stop_min", "left_ed_min", "moved_min", "handover_at_min"):  # fmt: skip
             cols[name].extend([NAN] * n)
         for name in ("disposition", "moved_to", "gamed", "corridor_min", "incomplete"):
             cols[name].extend([0] * n)
@@ -248,6 +249,7 @@ class PatientFlow:
         """
         cols = self.cols
         dept.amb_inside += 1
+        cols["handover_at_min"][pid] = self.now
         start = self.now
         if not cols["gamed"][pid] & HELD:
             start = min(start, cols["arrival_min"][pid] + self.params.ambulance_clock_start_min)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 
 import mesa
@@ -98,7 +99,8 @@ class HospitalModel(mesa.Model):
         self.decision_rows: list[dict] = []
         self.period_rows: list[dict] = []
         self._hourly: list[list[tuple[float, float, float]]] = [[] for _ in range(n_eds)]
-        self._arrivals_last_period = [0] * n_eds
+        self._arrived_at_last_decision = 0
+        self._last_decision_min = 0.0
         self._day = 0
 
         period_min = self.behaviour.decision_period_days * MINUTES_PER_DAY
@@ -134,8 +136,6 @@ class HospitalModel(mesa.Model):
         batches = [
             self.arrivals.day(day, ed, per_ed).before(self.end_min) for ed in self.params.eds
         ]
-        for i, batch in enumerate(batches):
-            self._arrivals_last_period[i] += len(batch.time_min)
         self.flow.add_day(batches)
 
     def _on_hour(self) -> None:
@@ -250,9 +250,13 @@ class HospitalModel(mesa.Model):
         return [float(self.league.weight * (r - 1) / (len(scores) - 1)) for r in ranks]
 
     def _demand_per_day(self) -> float:
-        total = sum(self._arrivals_last_period)
-        self._arrivals_last_period = [0] * len(self._arrivals_last_period)
-        return total / self.behaviour.decision_period_days
+        """Arrivals per day since the last decision (patients are numbered by arrival)."""
+        arrived = bisect_left(self.flow.cols["arrival_min"], self.time)
+        days = (self.time - self._last_decision_min) / MINUTES_PER_DAY
+        demand = (arrived - self._arrived_at_last_decision) / days
+        self._arrived_at_last_decision = arrived
+        self._last_decision_min = self.time
+        return demand
 
     # ---- records ------------------------------------------------------------------------------
     def _record_decision(self, agent, day, score, payoff, found, measured, true) -> None:

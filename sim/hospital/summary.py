@@ -65,9 +65,7 @@ def patients_table(model) -> pd.DataFrame:
             "misrecorded": (gamed & MISRECORDED) > 0,
         }
     )
-    frame["handover_min"] = np.where(
-        frame["mode"] == "ambulance", frame["clock_start_min"] - arrival, np.nan
-    )
+    frame["handover_min"] = np.asarray(cols["handover_at_min"], dtype=float) - arrival
     frame["measured_min"] = frame["clock_stop_min"] - frame["clock_start_min"]
     frame["true_min"] = frame["left_ed_min"] - arrival
     frame["warmup"] = arrival < model.warmup_days * MINUTES_PER_DAY
@@ -113,7 +111,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
     from_decision = np.where(np.isnan(left), end - decision, left - decision)
 
     ambulance = (cohort["mode"] == "ambulance").to_numpy()
-    handover = np.where(np.isnan(start), end - arrival, start - arrival)
+    handed = cohort["handover_min"].to_numpy()
+    handover = np.where(np.isnan(handed), end - arrival, handed)
     departed = ~np.isnan(left)
     experience = patient_experience(
         p, true[departed], cohort["corridor_min"].to_numpy()[departed],
