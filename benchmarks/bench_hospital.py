@@ -2,8 +2,8 @@
 
 Run by hand from the project root::
 
-    .venv/bin/python benchmarks/bench_hospital.py            # full: 365 days, ~3-4 min
-    .venv/bin/python benchmarks/bench_hospital.py --quick    # smoke: 30 days, ~20 s
+    .venv/bin/python benchmarks/bench_hospital.py            # full: 365 days, ~4-5 min
+    .venv/bin/python benchmarks/bench_hospital.py --quick    # smoke: 30 days, ~16 s
 
 What it measures, all on one core (one process, no pool):
 
@@ -65,6 +65,7 @@ class Timing:
 
     label: str
     seconds: list[float]
+    cpu_seconds: list[float]
     completed: int
     patients: int
 
@@ -78,9 +79,21 @@ class Timing:
         """Median wall time."""
         return statistics.median(self.seconds)
 
+    @property
+    def best_cpu(self) -> float:
+        """Shortest CPU time of this process (insensitive to other processes' load)."""
+        return min(self.cpu_seconds)
+
     def rate(self, seconds: float) -> float:
         """Completed episodes per second for a given wall time."""
         return self.completed / seconds if seconds > 0 else math.nan
+
+
+def _merge(a: Timing, b: Timing) -> Timing:
+    """Timings of the same run pooled."""
+    return Timing(
+        a.label, a.seconds + b.seconds, a.cpu_seconds + b.cpu_seconds, b.completed, b.patients
+    )
 
 
 def _warmup_days(scenario: Any, days: float) -> float:
@@ -174,15 +187,17 @@ def time_api_run(scenario: Any, days: float, repeat: int) -> Timing:
     import sim.experiments as ex
 
     seconds: list[float] = []
+    cpu: list[float] = []
     counts = (0, 0)
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = ex.run(scenario, regime=REGIME, days=days)
         seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         counts = _count(result.tables["patients"])
         del result
-    return Timing("sim.experiments.run()", seconds, counts[1], counts[0])
+    return Timing("sim.experiments.run()", seconds, cpu, counts[1], counts[0])
 
 
 def time_model_run(scenario: Any, days: float, repeat: int) -> tuple[Timing, float]:
@@ -190,19 +205,21 @@ def time_model_run(scenario: Any, days: float, repeat: int) -> tuple[Timing, flo
     from sim.hospital import patients_table
 
     seconds: list[float] = []
+    cpu: list[float] = []
     build: list[float] = []
     counts = (0, 0)
     for _ in range(repeat):
         gc.collect()
         start = time.perf_counter()
         model = _build_model(scenario, days)
-        built = time.perf_counter()
+        built, built_cpu = time.perf_counter(), time.process_time()
         model.run()
         seconds.append(time.perf_counter() - built)
+        cpu.append(time.process_time() - built_cpu)
         build.append(built - start)
         counts = _count(patients_table(model))
         del model
-    return Timing("HospitalModel.run()", seconds, counts[1], counts[0]), min(build)
+    return Timing("HospitalModel.run()", seconds, cpu, counts[1], counts[0]), min(build)
 
 
 def time_treat_sim(days: float, repeat: int, seed: int) -> Timing | None:
@@ -218,19 +235,21 @@ def time_treat_sim(days: float, repeat: int, seed: int) -> Timing | None:
         return None
 
     seconds: list[float] = []
+    cpu: list[float] = []
     completed = patients = 0
     for _ in range(repeat):
         args = Scenario(random_number_set=seed)
         model = TreatmentCentreModel(args)
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         model.run(results_collection_period=days * MINUTES_PER_DAY)
         seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         everyone = model.non_trauma_patients + model.trauma_patients
         patients = len(everyone)
         completed = sum(1 for p in everyone if p.total_time > -math.inf)
         del model, args, everyone
-    return Timing("treat-sim TreatmentCentreModel.run()", seconds, completed, patients)
+    return Timing("treat-sim TreatmentCentreModel.run()", seconds, cpu, completed, patients)
 
 
 def treat_sim_version() -> str:
@@ -267,16 +286,21 @@ def worker_memory(days: float) -> dict[str, float]:
     model.run()
     retained, sim_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    outputs = _deep_size(
-        [
-            model.flow.cols,
-            model.decision_rows,
-            model.period_rows,
-            model.burnout_history,
-            model.flow.bed_occupancy_samples,
-        ]
-    )
-    patient_cols = _deep_size([model.flow.cols])
+    try:  # model internals: if they are renamed, the split is reported as n/a
+        patient_cols = float(_deep_size([model.flow.cols]))
+        outputs = float(
+            _deep_size(
+                [
+                    model.flow.cols,
+                    model.decision_rows,
+                    model.period_rows,
+                    model.burnout_history,
+                    model.flow.bed_occupancy_samples,
+                ]
+            )
+        )
+    except AttributeError:
+        patient_cols = outputs = math.nan
     patients, completed = _count(patients_table(model))
     del model
     gc.collect()
@@ -361,10 +385,15 @@ def speed_report(timings: list[Timing]) -> str:
             _fmt(t.median, 2),
             _fmt(t.rate(t.best)),
             _fmt(t.rate(t.median)),
+            _fmt(t.best_cpu, 2),
+            _fmt(t.rate(t.best_cpu)),
         ]
         for t in timings
     ]
-    header = ["run", "patients", "completed", "best s", "median s", "best /s", "median /s"]
+    header = [
+        "run", "patients", "completed", "best s", "median s", "best /s", "median /s",
+        "best CPU s", "/CPU s",
+    ]  # fmt: skip
     return _table(header, rows)
 
 
@@ -416,6 +445,10 @@ def memory_report(rows: list[dict[str, float]]) -> str:
     return "\n".join(text)
 
 
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+
+
 def machine() -> str:
     """One line describing the machine and interpreter."""
     cpu = platform.processor() or platform.machine()
@@ -426,11 +459,22 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     return (
         f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
-        f"load average (1 min) at start {load:.2f}"
+        f"load average (1 min) at start {_load():.2f}"
     )
+
+
+def code_version() -> str:
+    """The git commit of the code measured, marked dirty if the tree has local edits."""
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True, text=True, cwd=ROOT, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return done.stdout.strip()
 
 
 def _section(title: str) -> None:
@@ -442,7 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=float, default=None, help="run length (default 365)")
     parser.add_argument("--quick", action="store_true", help="smoke version: 30 days, 1 repeat")
-    parser.add_argument("--repeat", type=int, default=None, help="timed runs each (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="timed runs of each kind (default 3)"
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the memory section")
     parser.add_argument(
         "--memory-days", type=float, nargs="+", metavar="DAYS",
@@ -461,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker_memory(days)))
         return 0
 
-    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)
+    repeat = max(1, args.repeat) if args.repeat is not None else (1 if args.quick else 3)
     if args.memory_days:
         lengths = args.memory_days
     else:  # quick: two short lengths, so the traced runs stay within the smoke budget
@@ -473,13 +519,26 @@ def main(argv: list[str] | None = None) -> int:
     print(machine())
     print(f"scenario {SCENARIO.relative_to(ROOT)}, regime {REGIME}, behaviour on, {days:g} days")
     print(f"one process, {repeat} timed run(s) each; treat-sim {treat_sim_version()}")
+    print(f"code: git {code_version()}")
     scenario = _load_scenario()
 
     _section("speed")
-    api = time_api_run(scenario, days, repeat)
-    print(f"  sim.experiments.run(): {api.completed:,} completed in {api.best:.2f} s", flush=True)
-    sim_only, build_s = time_model_run(scenario, days, repeat)
-    print(f"  HospitalModel.run(): {sim_only.completed:,} completed in {sim_only.best:.2f} s")
+    # interleaved, so a change in the other load on the machine affects both alike
+    api = sim_only = None
+    builds: list[float] = []
+    for i in range(repeat):
+        one_api = time_api_run(scenario, days, 1)
+        one_sim, one_build = time_model_run(scenario, days, 1)
+        api = one_api if api is None else _merge(api, one_api)
+        sim_only = one_sim if sim_only is None else _merge(sim_only, one_sim)
+        builds.append(one_build)
+        print(
+            f"  repeat {i + 1}/{repeat}: sim.experiments.run() {one_api.best:.2f} s, "
+            f"HospitalModel.run() {one_sim.best:.2f} s ({one_api.completed:,} completed)",
+            flush=True,
+        )
+    assert api is not None and sim_only is not None
+    build_s = min(builds)
     if (api.patients, api.completed) != (sim_only.patients, sim_only.completed):
         print("  WARNING: the two runs differ in patients; the seeds are not reproducing")
     timings = [api, sim_only]
@@ -500,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
         print(profile_model_run(args.profile, 15))
 
     _section("results")
-    print(f"speed, {days:g} simulated days, one core (rates are completed episodes per second):")
+    print(f"speed, {days:g} simulated days, one core (rates: completed episodes per second of")
+    print("wall time, best and median of the repeats; /CPU s: per second of this process's CPU):")
     print(speed_report(timings))
     print(f"model construction (not in HospitalModel.run time): {build_s * 1000:.1f} ms")
     table_s = api.best - sim_only.best
@@ -536,7 +596,11 @@ def main(argv: list[str] | None = None) -> int:
         print("frame B/pt = the patients DataFrame per patient; RSS growth = peak RSS during an")
         print("untraced run() minus RSS before it):")
         print(memory_report(memory))
-    print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s")
+    print(
+        f"\nbenchmark wall time {time.perf_counter() - started:.0f} s; "
+        f"load average (1 min) at the end {_load():.2f} (other processes share the cores: "
+        "compare the CPU-time rate with the wall-time rate)"
+    )
     return 0
 
 

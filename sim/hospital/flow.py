@@ -201,8 +201,9 @@ class PatientFlow:
         dept = self.departments[cols["ed"][pid]]
         if cols["ambulance"][pid]:
             dept.amb_outside.append(pid)
-            self._push(self.now + self.params.max_handover_hold_min, _FORCE_HANDOVER, pid)
             self._try_handover(dept)
+            if cols["state"][pid] == OUTSIDE:
+                self._push(self.now + self.params.max_handover_hold_min, _FORCE_HANDOVER, pid)
         else:
             self._join_queue(dept, pid, self.now)
             patience = cols["patience_min"][pid]
