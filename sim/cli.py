@@ -60,13 +60,15 @@ def _tagged(result: RunResult, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _print_ledgers(runs: pd.DataFrame, domain_name: str) -> None:
+    """Print measured ledger, true ledger and behaviour, one column per regime."""
+    several = runs.groupby("regime")["replication"].nunique().max() > 1
     domain = get_domain(domain_name)
     for title, metrics in (
         ("Measured ledger (what the dashboard shows)", domain.measured),
         ("True ledger (what happened to people)", domain.true),
         ("Behaviour (lever settings 0-1, share of patients gamed)", domain.behaviour),
     ):
-        print(f"\n{title}: mean [95% CI]")
+        print(f"\n{title}" + (": mean [95% CI]" if several else ""))
         print(format_table(regime_table(runs, list(metrics))))
 
 

@@ -49,11 +49,10 @@ def output_folder(path: str | Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def git_commit() -> str:
-    """Commit of the source tree the package runs from, or 'unknown'."""
+def _git(*args: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", *args],
             cwd=Path(__file__).resolve().parent,
             capture_output=True,
             text=True,
@@ -62,7 +61,18 @@ def git_commit() -> str:
         )
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return None
+
+
+def git_commit() -> str:
+    """Commit of the source tree the package runs from, or 'unknown'."""
+    return _git("rev-parse", "HEAD") or "unknown"
+
+
+def git_dirty() -> bool | None:
+    """Whether the package's source tree has uncommitted changes (None if unknown)."""
+    status = _git("status", "--porcelain", "--untracked-files=no", "--", ":/sim")
+    return None if status is None else bool(status)
 
 
 def manifest(scenario: Scenario, **extra: Any) -> dict[str, Any]:
@@ -74,6 +84,7 @@ def manifest(scenario: Scenario, **extra: Any) -> dict[str, Any]:
         "mesa_version": metadata.version("mesa"),
         "python_version": platform.python_version(),
         "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **extra,
     }
