@@ -42,7 +42,10 @@ def _hospital() -> Domain:
         levers=tuple(lever.name for lever in ALL_LEVERS),
         simulate=simulate,
         check_regime=check_regime,
-        measured=("measured_4h_pct", "mean_measured_min", "regime_score", "gap_4h_pct"),
+        measured=(
+            "measured_4h_pct", "mean_measured_min", "regime_score", "regime_met_pct",
+            "gap_4h_pct",
+        ),
         true=(
             "true_4h_pct", "mean_true_min", "waits_12h_from_arrival", "waits_12h_from_decision",
             "corridor_hours", "excess_deaths", "reattendances", "ambulance_handover_over_60_pct",

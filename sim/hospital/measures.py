@@ -36,6 +36,13 @@ def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
             )
         if spec.measure == "share_within" and spec.within is None:
             raise ValueError(f"{where}: measure 'share_within' needs 'within' (minutes)")
+        qualitative = getattr(spec, "qualitative", None)
+        if qualitative is not None and qualitative != (spec.measure in QUALITATIVE):
+            kind = "a sampled survey" if spec.measure in QUALITATIVE else "counted, not sampled"
+            raise ValueError(
+                f"{where}.qualitative: '{spec.measure}' is {kind}; "
+                f"allowed: {spec.measure in QUALITATIVE}"
+            )
         if spec.measure in SHARES:
             for name in ("target", "zero_at"):
                 value = getattr(spec, name, None)

@@ -188,8 +188,10 @@ def _lever_means(model) -> dict[str, float]:
 
 def _regime_means(model) -> dict[str, float]:
     rows = [r for r in model.period_rows if r["day"] > model.warmup_days] or model.period_rows
+    met = [model.judge.met(r["regime_score"]) for r in rows]
     out = {
         "regime_score": float(np.mean([r["regime_score"] for r in rows])) if rows else math.nan,
+        "regime_met_pct": 100.0 * float(np.mean(met)) if met and None not in met else math.nan,
         "targets_revised": float(model.judge.targets_revised),
     }
     keys = [k for k in (rows[0] if rows else {}) if k.startswith(("measured_", "true_"))]

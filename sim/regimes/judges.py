@@ -41,6 +41,10 @@ class Judge:
         """Score one unit's measured values for one period, in [0, 1]."""
         return 0.0
 
+    def met(self, score: float) -> bool | None:
+        """Whether a score counts as success (None where the regime sets no target)."""
+        return None
+
     def review(self, day: float, context: Mapping[str, float]) -> None:
         """Periodic review of targets (ratchet, re-targeting); default does nothing."""
 
@@ -90,6 +94,10 @@ class KPIJudge(Judge):
         sign = 1.0 if self.spec.direction == "higher" else -1.0
         margin = sign * (value - target) / self.spec.steepness
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin))))
+
+    def met(self, score: float) -> bool:
+        """The target is met when the measure is on the right side of it (score >= 0.5)."""
+        return score >= 0.5
 
     def review(self, day: float, context: Mapping[str, float]) -> None:
         """Apply the ratchet.
@@ -152,6 +160,10 @@ class OKRJudge(Judge):
             for i, kr in enumerate(self.spec.key_results)
         )
         return graded / total
+
+    def met(self, score: float) -> bool:
+        """An OKR counts as met at the success grade (conventionally 0.7)."""
+        return score >= self.spec.success_grade
 
     def review(self, day: float, context: Mapping[str, float]) -> None:
         """Quarterly review: re-target key results whose context signal has moved.
