@@ -36,6 +36,8 @@ def regime_table(runs: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
 def paired_differences(runs: pd.DataFrame, metrics: list[str], reference: str) -> pd.DataFrame:
     """Each regime minus `reference`, paired by replication, with 95% t CI and effect size.
 
+    Metrics undefined for either regime in every pair are left out.
+
     The effect size is Cohen's d_z: mean paired difference over its standard deviation.
     """
     wide = runs.set_index(["replication", "regime"])
@@ -48,6 +50,8 @@ def paired_differences(runs: pd.DataFrame, metrics: list[str], reference: str) -
         common = base.index.intersection(other.index)
         for metric in metrics:
             diff = (other.loc[common, metric] - base.loc[common, metric]).to_numpy(dtype=float)
+            if not np.isfinite(diff).any():
+                continue  # undefined for one of the two regimes (e.g. 'met' with no target)
             mean, low, high = t_interval(diff)
             sd = float(np.nanstd(diff, ddof=1)) if np.isfinite(diff).sum() > 1 else math.nan
             rows.append({
