@@ -37,7 +37,6 @@ class DecisionMaker(mesa.Agent):
             levers, motivation, settings.levels, settings.learning_rate, settings.temperature
         )
         self.all_levers = [lever.name for lever in levers]
-        self.last_payoff: Payoff | None = None
         self.rank_score = 0.0
 
     def level(self, lever: str) -> float:
@@ -57,16 +56,23 @@ class DecisionMaker(mesa.Agent):
 
     def experience(self, payoff: Payoff) -> None:
         """Learn from this period's payoff."""
-        self.last_payoff = payoff
         if self.enabled:
             self.learner.learn(payoff.total)
 
-    def choose(self, rng: np.random.Generator, peers: Sequence[DecisionMaker], imitate: float):
-        """Choose next period's settings: copy a better-ranked peer or sample from learning."""
+    def choose(
+        self, rng: np.random.Generator, peers: Sequence[DecisionMaker], imitate: float
+    ) -> None:
+        """Choose next period's settings: copy a better-ranked peer or sample from learning.
+
+        The same number of random draws is made whatever happens, so the random stream
+        stays aligned across regimes (common random numbers for behaviour too).
+        """
+        draws = rng.random(2 + len(self.all_levers))
         if not self.enabled:
             return
         better = [p for p in peers if p is not self and p.rank_score > self.rank_score]
-        if better and rng.random() < imitate:
-            self.learner.copy_from(better[int(rng.integers(len(better)))].learner)
+        if better and draws[0] < imitate:
+            peer = better[min(int(draws[1] * len(better)), len(better) - 1)]
+            self.learner.copy_from(peer.learner)
         else:
-            self.learner.choose(rng)
+            self.learner.choose(draws[2:])

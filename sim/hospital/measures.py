@@ -127,15 +127,17 @@ def patient_experience(
 
 def _survey(rng: np.random.Generator, episodes: Episodes, size: int, curation: float) -> float:
     """Sampled patient-experience score; curation steers respondents to short stays."""
+    draws = rng.random((4, size))  # a fixed number of draws keeps streams aligned
     n = len(episodes.experience)
     if n == 0:
         return math.nan
-    pick = rng.integers(0, n, size)
-    if curation > 0.0:
+    pick = np.minimum((draws[0] * n).astype(int), n - 1)
+    steered = draws[1] < curation
+    if steered.any():
         short = np.argsort(episodes.true_min, kind="stable")[: max(1, n // 2)]
-        steered = rng.random(size) < curation
-        pick[steered] = short[rng.integers(0, len(short), int(steered.sum()))]
-    return float(np.mean(rng.random(size) < episodes.experience[pick]))
+        index = np.minimum((draws[2] * len(short)).astype(int), len(short) - 1)
+        pick[steered] = short[index[steered]]
+    return float(np.mean(draws[3] < episodes.experience[pick]))
 
 
 def measure_values(
@@ -165,6 +167,6 @@ def measure_values(
             true[key] = math.nan if empty else float(np.mean(episodes.experience))
         elif spec.measure == "staff_burnout":
             size = params.staff_survey_size
-            measured[key] = float(rng.binomial(size, min(max(burnout, 0.0), 1.0)) / size)
+            measured[key] = float(np.mean(rng.random(size) < burnout))
             true[key] = burnout
     return measured, true

@@ -17,11 +17,11 @@ def inspect(
     An inspection happens with `inspection_chance`; each lever in use is then detected with
     its detection chance scaled by the intensity at which it was used.
     """
-    if rng.random() >= settings.inspection_chance:
+    draws = rng.random(1 + len(levels))  # a fixed number of draws keeps streams aligned
+    if draws[0] >= settings.inspection_chance:
         return []
-    found = []
-    for lever, level in levels.items():
-        chance = settings.detection.get(lever, 0.0) * level
-        if level > 0 and rng.random() < chance:
-            found.append(lever)
-    return found
+    return [
+        lever
+        for (lever, level), u in zip(levels.items(), draws[1:], strict=True)
+        if level > 0 and u < settings.detection.get(lever, 0.0) * level
+    ]
