@@ -13,7 +13,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.domains import get_domain
-from sim.experiments.output import OutputError, manifest, output_folder, write_json
+from sim.experiments.output import (
+    OutputError,
+    check_free,
+    manifest,
+    output_folder,
+    unique_folder,
+    write_json,
+)
 from sim.experiments.runner import RunResult, iter_runs, resolve, run
 from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, paired_differences, regime_table
@@ -52,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _default_out(name: str, label: str) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return Path("results") / name / f"{label}-{stamp}"
+    return unique_folder(Path("results") / name / f"{label}-{stamp}")
 
 
 def _tagged(result: RunResult, table: pd.DataFrame) -> pd.DataFrame:
@@ -76,6 +83,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one regime once and write its folder."""
     overrides = dict(parse_assignment(s) for s in args.set)
     scenario = resolve(args.scenario, overrides)
+    if args.out:
+        check_free(args.out)  # refuse before spending the run
     result = run(scenario, regime=args.regime, seed=args.seed, days=args.days)
     out = (
         Path(args.out)

@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 
 from sim.cli import main
 from sim.experiments.runner import compare, run
-from sim.experiments.scenario import load_scenario
+from sim.experiments.scenario import load_scenario, validate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,6 +101,8 @@ def test_run_writes_its_folder_and_prints_both_ledgers(tiny, tmp_path, capsys):
     assert manifest["scenario"]["name"] == "tiny"
     assert manifest["scenario"]["hospital"]["eds"][0]["beds"] == 80
     assert manifest["scenario_sha256"] == scenario.digest()
+    # the manifest's scenario reloads to the same scenario (inf patience survives JSON)
+    assert validate(manifest["scenario"]).digest() == manifest["scenario_sha256"]
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["scenario_sha256"])
     assert manifest["seed"] == 7
     assert manifest["regime"] == "kpi"

@@ -27,26 +27,51 @@ class OutputError(ValueError):
     """An output folder that cannot be used."""
 
 
-@contextmanager
-def output_folder(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder that becomes `path` only if the block succeeds."""
+def check_free(path: str | Path) -> Path:
+    """Refuse an output folder that exists and is not empty; return it as a Path."""
     target = Path(path)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise OutputError(
             f"out: '{target}' already exists and is not empty; choose a new folder "
             "(existing results are never overwritten)"
         )
+    return target
+
+
+@contextmanager
+def output_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder that becomes `path` only if the block succeeds.
+
+    If the folder cannot be moved into place at the end (another process took the name),
+    the results are kept in the temporary folder and the error names it.
+    """
+    target = check_free(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o755)
     try:
         yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
         if target.exists():
-            target.rmdir()  # empty, checked above
+            target.rmdir()  # only an empty folder gets here
         os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        raise OutputError(
+            f"out: could not move results into '{target}' ({error}); they are kept in "
+            f"'{staging}'"
+        ) from None
+
+
+def unique_folder(path: Path) -> Path:
+    """`path`, or `path` with a numbered suffix if that name is taken."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}-{number}")
+    return candidate
 
 
 def _git(*args: str) -> str | None:
@@ -91,15 +116,20 @@ def manifest(scenario: Scenario, **extra: Any) -> dict[str, Any]:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write `data` as indented JSON; non-finite floats become null."""
-    path.write_text(json.dumps(_nulls(data), indent=2, default=str) + "\n", encoding="utf-8")
+    """Write `data` as standard JSON.
+
+    Non-finite floats become the strings "inf", "-inf" and "nan", which scenario
+    validation reads back as numbers, so a manifest's scenario can be reloaded and re-hashed.
+    """
+    text = json.dumps(_finite(data), indent=2, default=str, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
-def _nulls(data: Any) -> Any:
+def _finite(data: Any) -> Any:
     if isinstance(data, dict):
-        return {k: _nulls(v) for k, v in data.items()}
+        return {k: _finite(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
-        return [_nulls(v) for v in data]
+        return [_finite(v) for v in data]
     if isinstance(data, float) and not math.isfinite(data):
-        return None
+        return str(data)
     return data
