@@ -60,8 +60,7 @@ def output_folder(path: str | Path) -> Iterator[Path]:
         os.replace(staging, target)
     except OSError as error:
         raise OutputError(
-            f"out: could not move results into '{target}' ({error}); they are kept in "
-            f"'{staging}'"
+            f"out: could not move results into '{target}' ({error}); they are kept in '{staging}'"
         ) from None
 
 

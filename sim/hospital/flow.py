@@ -62,6 +62,7 @@ class Department:
         "params",
         "period",
         "queue",
+        "threshold",
     )
 
     def __init__(self, index: int, params: EDParams, clinician_agents: int) -> None:
@@ -86,6 +87,7 @@ class Department:
         self.curate_survey = 0.0
         self.clinician_early_discharge = [0.0] * clinician_agents
         self.period: list[int] = []
+        self.threshold: float | None = None  # the clock point the regime rewards beating
 
 
 class PatientFlow:
@@ -106,7 +108,6 @@ class PatientFlow:
             Department(i, ed, params.clinician_agents_per_ed) for i, ed in enumerate(params.eds)
         ]
         self.now = 0.0
-        self.threshold: float | None = None
         self._events: list[tuple[float, int, int, int]] = []
         self._seq = 0
         self._next_arrival = 0
@@ -215,7 +216,7 @@ class PatientFlow:
         cols = self.cols
         cols["clock_start_min"][pid] = clock_start
         cols["state"][pid] = WAITING
-        acuity_weight = 0.0 if self.threshold is None else dept.breach_priority
+        acuity_weight = 0.0 if dept.threshold is None else dept.breach_priority
         key = clock_start + (1.0 - acuity_weight) * self.params.acuity_priority_min * (
             cols["acuity"][pid] - 1
         )
@@ -284,7 +285,7 @@ class PatientFlow:
                 dept.amb_inside -= 1
             need = cols["treatment_min"][pid]
             duration = need
-            threshold = self.threshold
+            threshold = dept.threshold
             if threshold is not None and not cols["admit"][pid]:
                 level = dept.clinician_early_discharge[cols["clinician"][pid]]
                 if level > 0.0 and cols["u_lever"][pid] < level:
@@ -331,10 +332,10 @@ class PatientFlow:
             else:
                 cols["state"][pid] = BOARDING
                 dept.bed_queue.append(pid)
-                if self.threshold is not None:
+                if dept.threshold is not None:
                     check = (
                         cols["clock_start_min"][pid]
-                        + self.threshold
+                        + dept.threshold
                         - self.params.transfer_margin_min
                     )
                     self._push(max(now, check), _TRANSFER, pid)
@@ -413,7 +414,7 @@ class PatientFlow:
     def _stop_clock(self, dept: Department, pid: int) -> None:
         cols = self.cols
         stop = self.now
-        threshold = self.threshold
+        threshold = dept.threshold
         if threshold is not None and dept.misrecord > 0.0:
             start = cols["clock_start_min"][pid]
             if stop - start > threshold and cols["u_record"][pid] < dept.misrecord:

@@ -29,18 +29,20 @@ SHARES = frozenset({"share_within", "patient_experience", "staff_burnout"})
 
 def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
     """Refuse a regime that names a measure outside the catalogue or misses a threshold."""
-    for spec in specs:
+    for index, spec in enumerate(specs):
+        is_key_result = hasattr(spec, "zero_at")
+        where_spec = f"{where}.key_results.{index}" if is_key_result else where
         if spec.measure not in CATALOGUE:
             raise ValueError(
-                f"{where}: unknown measure '{spec.measure}'; allowed: {sorted(CATALOGUE)}"
+                f"{where_spec}: unknown measure '{spec.measure}'; allowed: {sorted(CATALOGUE)}"
             )
         if spec.measure == "share_within" and spec.within is None:
-            raise ValueError(f"{where}: measure 'share_within' needs 'within' (minutes)")
+            raise ValueError(f"{where_spec}: measure 'share_within' needs 'within' (minutes)")
         qualitative = getattr(spec, "qualitative", None)
         if qualitative is not None and qualitative != (spec.measure in QUALITATIVE):
             kind = "a sampled survey" if spec.measure in QUALITATIVE else "counted, not sampled"
             raise ValueError(
-                f"{where}.qualitative: '{spec.measure}' is {kind}; "
+                f"{where_spec}.qualitative: '{spec.measure}' is {kind}; "
                 f"allowed: {spec.measure in QUALITATIVE}"
             )
         if spec.measure in SHARES:
@@ -48,19 +50,19 @@ def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
                 value = getattr(spec, name, None)
                 if value is not None and not 0.0 <= value <= 1.0:
                     raise ValueError(
-                        f"{where}.{name}: '{spec.measure}' is a share; allowed: 0 to 1, "
+                        f"{where_spec}.{name}: '{spec.measure}' is a share; allowed: 0 to 1, "
                         f"got {value:g}"
                     )
 
 
-def clock_point(judge: Judge) -> float | None:
+def clock_point(judge: Judge, unit: str | None = None) -> float | None:
     """The clock point (minutes) a regime rewards beating, which clock levers act at.
 
     The `within` of the heaviest share-within measure; failing that, the current target
-    of the heaviest mean-wait measure; otherwise none (the clock levers have nothing to
-    act on).
+    (for `unit`, where targets differ by unit) of the heaviest mean-wait measure; otherwise
+    none (the clock levers have nothing to act on).
     """
-    ranked = sorted(judge.targets(), key=lambda item: -item[2])
+    ranked = sorted(judge.targets(unit), key=lambda item: -item[2])
     for spec, _, _ in ranked:
         if spec.measure == "share_within":
             return spec.within

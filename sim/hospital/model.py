@@ -75,7 +75,6 @@ class HospitalModel(mesa.Model):
         self._audit_rng = audit_rng
 
         self.flow = PatientFlow(params, beds_rng)
-        self.flow.threshold = clock_point(self.judge)
         self.arrivals = ArrivalGenerator(params, arrivals_rng)
         self._report_spec = MeasureSpec(measure="share_within", within=params.report_threshold_min)
 
@@ -94,6 +93,7 @@ class HospitalModel(mesa.Model):
             ]
             for i, dept in enumerate(self.flow.departments)
         ]
+        self._set_clock_points()
         self.burnout = [params.initial_burnout] * n_eds
         self.burnout_history: list[list[float]] = []
         self.decision_rows: list[dict] = []
@@ -233,7 +233,7 @@ class HospitalModel(mesa.Model):
 
         context = {"demand": self._demand_per_day()}
         self.judge.review(day, context)
-        self.flow.threshold = clock_point(self.judge)
+        self._set_clock_points()
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
         for agent in self.managers:
             agent.choose(self.rng, self.managers, imitate)
@@ -242,6 +242,11 @@ class HospitalModel(mesa.Model):
             for agent in group:
                 agent.choose(self.rng, group, imitate)
                 agent.apply()
+
+    def _set_clock_points(self) -> None:
+        """Tell each department the clock point its own regime target rewards beating."""
+        for manager in self.managers:
+            manager.department.threshold = clock_point(self.judge, manager.unit)
 
     def _league_rewards(self, scores: list[float]) -> list[float]:
         if not self.league.published or len(scores) < 2:

@@ -119,9 +119,10 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         cohort["incomplete_share"].to_numpy()[departed],
     )  # fmt: skip
     measured_departed = (stop - start)[departed]
-    urgent = (cohort["acuity"].to_numpy() <= 2) & ~np.isnan(
-        cohort["treatment_start_min"].to_numpy()
-    )
+    # urgent patients not yet seen at the end count with their wait so far (a lower bound)
+    urgent = cohort["acuity"].to_numpy() <= 2
+    seen_at = cohort["treatment_start_min"].to_numpy()
+    wait_to_see = np.where(np.isnan(seen_at), end - arrival, seen_at - arrival)
     last20 = (measured_departed > threshold - 20) & (measured_departed <= threshold)
     prior20 = (measured_departed > threshold - 40) & (measured_departed <= threshold - 20)
     adm_dep = admitted[departed]
@@ -136,15 +137,18 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         "corridor_hours": float(cohort["corridor_min"].sum() / 60.0),
         "excess_deaths": excess_deaths(true[admitted], p.baseline_mortality),
         "reattendances": float(cohort["reattended"].sum()),
-        "ambulance_handover_over_60_pct": _pct(handover > 60.0, ambulance),
-        "ambulance_handover_over_30_pct": _pct(handover > 30.0, ambulance),
+        "ambulance_handover_over_60_pct": _pct(
+            handover > 60.0, ambulance & (~np.isnan(handed) | (handover > 60.0))
+        ),
+        "ambulance_handover_over_30_pct": _pct(
+            handover > 30.0, ambulance & (~np.isnan(handed) | (handover > 30.0))
+        ),
         "staff_burnout": _mean_after_warmup(model),
         "patient_experience": float(np.mean(experience)) if len(experience) else math.nan,
         "mean_true_min": float(np.mean(true[departed])) if departed.any() else math.nan,
         "mean_measured_min": float(np.mean(measured_departed)) if departed.any() else math.nan,
-        "urgent_wait_to_see_min": float(
-            np.mean((cohort["treatment_start_min"].to_numpy() - arrival)[urgent])
-        ) if urgent.any() else math.nan,
+        "urgent_wait_to_see_min": float(np.mean(wait_to_see[urgent]))
+        if urgent.any() else math.nan,
         "left_unseen_pct": _pct(disposition == LEFT_UNSEEN, np.ones(len(cohort), dtype=bool)),
         "admitted_pct": 100.0 * float(np.mean(admitted)) if len(cohort) else math.nan,
         "in_department_at_end": float(np.sum(~departed)),

@@ -30,8 +30,8 @@ class Judge:
         """Measures the domain must report for each judged unit."""
         return []
 
-    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
-        """Each measure with its current target (None if not yet set) and its weight.
+    def targets(self, unit: str | None = None) -> list[tuple[MeasureSpec, float | None, float]]:
+        """Each measure with its current target for `unit` (None if not yet set) and weight.
 
         A domain reads these to find the clock point its levers act on.
         """
@@ -67,13 +67,9 @@ class KPIJudge(Judge):
         """The single measure."""
         return [self.spec]
 
-    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
-        """The measure with its target (absolute, or the mean of units' relative targets)."""
-        if self.spec.target is not None and not self._targets:
-            return [(self.spec, self.spec.target, 1.0)]
-        if not self._targets:
-            return [(self.spec, None, 1.0)]
-        return [(self.spec, sum(self._targets.values()) / len(self._targets), 1.0)]
+    def targets(self, unit: str | None = None) -> list[tuple[MeasureSpec, float | None, float]]:
+        """The measure with `unit`'s target (the declared target if `unit` is None)."""
+        return [(self.spec, self.spec.target if unit is None else self.target(unit), 1.0)]
 
     def target(self, unit: str) -> float | None:
         """Current target for `unit` (None until a relative target has its baseline)."""
@@ -92,7 +88,8 @@ class KPIJudge(Judge):
             target = value * (1.0 + self.spec.target_change)
             self._targets[unit] = target
         sign = 1.0 if self.spec.direction == "higher" else -1.0
-        margin = sign * (value - target) / self.spec.steepness
+        width = self.spec.steepness * (abs(target) or 1.0)
+        margin = sign * (value - target) / width
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin))))
 
     def met(self, score: float) -> bool:
@@ -141,8 +138,8 @@ class OKRJudge(Judge):
         """Each key result with its current (target, zero_at)."""
         return [(kr, t, z) for kr, (t, z) in zip(self.spec.key_results, self._targets, strict=True)]
 
-    def targets(self) -> list[tuple[MeasureSpec, float | None, float]]:
-        """Each key result with its current target and weight."""
+    def targets(self, unit: str | None = None) -> list[tuple[MeasureSpec, float | None, float]]:
+        """Each key result with its current target (the same for every unit) and weight."""
         return [(kr, target, kr.weight) for kr, target, _ in self.key_results]
 
     def grade(self, index: int, value: float) -> float:

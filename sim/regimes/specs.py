@@ -50,9 +50,11 @@ class KPISpec(MeasureSpec):
         description="Target as a relative change from the first judged period.",
     )
     steepness: float = Field(
-        default=0.01,
+        default=0.025,
         gt=0,
-        description="Width of the consequence step around the target, in measure units.",
+        description="Width of the consequence step around the target, as a share of the "
+        "target: the score is 0.27 at one width short of the target, 0.5 on it, 0.73 one "
+        "width beyond (assumption: penalties escalate as performance falls short).",
     )
     ratchet_days: float | None = Field(
         default=None,
@@ -74,8 +76,10 @@ class KeyResultSpec(MeasureSpec):
     target: float = Field(description="Value that grades 1.0.")
     zero_at: float = Field(description="Value that grades 0.0; grades are linear between.")
     weight: float = Field(default=1.0, gt=0)
-    qualitative: bool = Field(
-        default=False, description="Gathered by sampling (a survey), not counted."
+    qualitative: bool | None = Field(
+        default=None,
+        description="Gathered by sampling (a survey), not counted. Optional: the domain "
+        "knows which measures are surveys; if given it must agree.",
     )
     adapt_to: str | None = Field(
         default=None,

@@ -1,0 +1,159 @@
+"""Unit tests of the domain-neutral layers: judges, audit, motivation, learning."""
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.behaviour import BehaviourSettings, Lever, LeverLearner, MotivationType, assign_types
+from sim.regimes import AuditSettings, KPISpec, OKRSpec, build_judge, inspect
+
+SHARE = {"share_within@30": 0.0}
+
+
+def kpi(**kwargs) -> KPISpec:
+    base = {"type": "kpi", "measure": "share_within", "within": 30, "steepness": 0.01}
+    return KPISpec(**(base | kwargs))
+
+
+def test_kpi_score_is_a_step_centred_on_the_target():
+    judge = build_judge("k", kpi(target=0.9))
+    assert judge.score("a", {"share_within@30": 0.9}) == pytest.approx(0.5)
+    assert judge.score("a", {"share_within@30": 0.8}) < 0.01
+    assert judge.score("a", {"share_within@30": 1.0}) > 0.99
+    assert judge.score("a", {"share_within@30": math.nan}) == 0.0
+    assert judge.met(0.6) and not judge.met(0.4)
+
+
+def test_relative_kpi_target_is_set_per_unit_from_its_first_period():
+    judge = build_judge("k", KPISpec(type="kpi", measure="mean_wait_min", direction="lower",
+                                     target_change=-0.15))  # fmt: skip
+    assert judge.score("a", {"mean_wait_min": 200.0}) < 0.01  # baseline 200, target 170
+    judge.score("b", {"mean_wait_min": 100.0})
+    assert judge.target("a") == pytest.approx(170.0)
+    assert judge.target("b") == pytest.approx(85.0)
+    assert judge.score("a", {"mean_wait_min": 170.0}) == pytest.approx(0.5)
+    assert judge.targets("b")[0][1] == pytest.approx(85.0)
+    assert judge.targets_revised == 0  # setting a baseline is not a revision
+
+
+def test_ratchet_moves_the_target_to_mean_performance_if_better():
+    judge = build_judge("k", kpi(target=0.8, ratchet_days=10))
+    for value in (0.85, 0.95):
+        judge.score("a", {"share_within@30": value})
+    judge.review(5.0, {})
+    assert judge.target("a") == pytest.approx(0.8)  # not yet due
+    judge.review(10.0, {})
+    assert judge.target("a") == pytest.approx(0.9)
+    assert judge.targets_revised == 1
+    judge.score("a", {"share_within@30": 0.5})
+    judge.review(20.0, {})
+    assert judge.target("a") == pytest.approx(0.9)  # never ratchets down
+
+
+def okr() -> OKRSpec:
+    return OKRSpec(
+        type="okr", objective="o", review_days=10,
+        key_results=[
+            {"measure": "mean_wait_min", "direction": "lower", "target": 100, "zero_at": 200,
+             "weight": 3, "adapt_to": "demand"},
+            {"measure": "patient_experience", "target": 0.8, "zero_at": 0.4},
+        ],
+    )  # fmt: skip
+
+
+def test_okr_grades_linearly_and_weights_key_results():
+    judge = build_judge("o", okr())
+    values = {"mean_wait_min": 150.0, "patient_experience": 0.8}
+    assert judge.score("a", values) == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
+    assert judge.score("a", {"mean_wait_min": 300.0, "patient_experience": 0.0}) == 0.0
+    assert judge.met(0.7) and not judge.met(0.69)
+
+
+def test_okr_review_retargets_with_demand_and_kpi_does_not():
+    judge = build_judge("o", okr())
+    judge.review(1.0, {"demand": 100.0})  # reference demand
+    judge.review(5.0, {"demand": 130.0})  # not due yet
+    assert judge.targets()[0][1] == pytest.approx(100.0)
+    judge.review(11.0, {"demand": 130.0})
+    assert judge.targets()[0][1] == pytest.approx(130.0)
+    assert judge.targets_revised == 1
+    judge.review(22.0, {"demand": 102.0})  # back within tolerance of the reference
+    assert judge.targets()[0][1] == pytest.approx(130.0)
+    fixed = build_judge("k", kpi(target=0.9))
+    fixed.review(1.0, {"demand": 100.0})
+    fixed.review(400.0, {"demand": 200.0})
+    assert fixed.targets()[0][1] == pytest.approx(0.9)
+
+
+def test_audit_detects_only_levers_in_use_and_draws_a_fixed_number():
+    settings = AuditSettings(inspection_chance=1.0, detection={"a": 1.0, "b": 1.0})
+    rng = np.random.default_rng(0)
+    assert inspect(rng, settings, {"a": 1.0, "b": 0.0}) == ["a"]
+    never = AuditSettings(inspection_chance=0.0, detection={"a": 1.0})
+    first, second = np.random.default_rng(5), np.random.default_rng(5)
+    inspect(first, never, {"a": 1.0, "b": 0.0})
+    inspect(second, settings, {"a": 0.0, "b": 0.0})
+    assert first.random() == second.random()
+
+
+def test_motivation_mix_is_apportioned_exactly():
+    settings = BehaviourSettings()
+    types = assign_types(np.random.default_rng(1), settings, 20)
+    counts = {name: sum(t.name == name for t in types) for name in settings.mix}
+    assert counts == {"saint": 3, "honest_trier": 9, "reactive_gamer": 6, "rational_maniac": 2}
+
+
+GAMING = Lever("g", "gaming")
+FRAUD = Lever("f", "fraud")
+
+
+def learner(name: str, temperature: float = 0.02) -> LeverLearner:
+    settings = BehaviourSettings()
+    spec = settings.types[name]
+    motivation = MotivationType(name, spec.intrinsic, spec.moral_cost,
+                                frozenset(spec.forbids), settings.effort)  # fmt: skip
+    return LeverLearner([GAMING, FRAUD], motivation, settings.levels,
+                        settings.learning_rate, temperature)  # fmt: skip
+
+
+def test_saints_refuse_gaming_and_honest_triers_refuse_fraud():
+    assert learner("saint").levers == []
+    assert [lever.name for lever in learner("honest_trier").levers] == ["g"]
+    assert [lever.name for lever in learner("rational_maniac").levers] == ["g", "f"]
+
+
+def test_a_lever_that_pays_is_learned_and_one_that_does_not_is_dropped():
+    rng = np.random.default_rng(3)
+    for pays in (True, False):
+        agent = learner("reactive_gamer")
+        used = []
+        for _ in range(150):
+            agent.choose(rng.random(2))
+            level = agent.settings["g"]
+            payoff = 1.0 + (0.4 * level if pays else 0.0) - 0.13 * level
+            agent.learn(payoff + rng.normal(0, 0.02))
+            used.append(level)
+        late = np.mean(used[-50:])
+        assert late > 0.7 if pays else late < 0.2
+
+
+def test_a_fall_in_payoff_no_lever_caused_does_not_start_gaming():
+    rng = np.random.default_rng(4)
+    agent = learner("honest_trier")
+    used = []
+    for period in range(120):
+        agent.choose(rng.random(2))
+        level = agent.settings["g"]
+        baseline = 1.0 if period < 40 else 0.7  # demand surge: everything gets worse
+        agent.learn(baseline - 0.3 * level + rng.normal(0, 0.03))
+        used.append(level)
+    assert np.mean(used[40:60]) < 0.1
+
+
+def test_imitation_copies_what_a_peer_visibly_does():
+    gamer, saint = learner("rational_maniac"), learner("saint")
+    gamer.choose(np.array([0.999, 0.999]))  # pick the top levels
+    assert gamer.settings == {"g": 1.0, "f": 1.0}
+    gamer.copy_from(saint)
+    assert gamer.settings == {"g": 0.0, "f": 0.0}
