@@ -152,9 +152,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _print_ledgers(runs, scenario.domain)
     if diffs is not None:
         print(f"\nPaired differences from '{reference}' (same patients): mean [95% CI]")
-        shown = diffs.rename(columns={"difference": "mean"}).drop(columns="regime")
-        shown = shown.assign(regime=diffs["regime"])
-        print(format_table(shown))
+        print(format_table(diffs.rename(columns={"difference": "mean"})))
     print(f"\nwrote {out}")
     return 0
 

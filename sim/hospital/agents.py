@@ -28,6 +28,7 @@ CLINICIAN_LEVERS = (
           "Discharge a patient just before the clock threshold, treatment unfinished."),
 )  # fmt: skip
 ALL_LEVERS = MANAGER_LEVERS + CLINICIAN_LEVERS
+LEVER_KINDS = {lever.name: lever.kind for lever in ALL_LEVERS}
 
 
 class EDManager(DecisionMaker):

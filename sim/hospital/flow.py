@@ -112,7 +112,6 @@ class PatientFlow:
         self._seq = 0
         self._next_arrival = 0
         self.cols: dict[str, list] = {name: [] for name in self.COLUMNS}
-        self.bed_occupancy_samples: list[list[float]] = [[] for _ in self.departments]
         start, end = params.ward_discharge_hours
         self._ward_open = (start * 60.0, end * 60.0)
         for dept in self.departments:

@@ -12,7 +12,7 @@ from mesa.time import Priority, Schedule
 from scipy.stats import rankdata
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff, assign_types
-from sim.hospital.agents import ALL_LEVERS, Clinician, EDManager
+from sim.hospital.agents import LEVER_KINDS, Clinician, EDManager
 from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
 from sim.hospital.measures import Episodes, check_measures, clock_point, measure_values
@@ -27,7 +27,6 @@ from sim.regimes import (
     build_judge,
     inspect,
 )
-from sim.regimes.specs import MeasureSpec
 
 
 class HospitalModel(mesa.Model):
@@ -76,7 +75,6 @@ class HospitalModel(mesa.Model):
 
         self.flow = PatientFlow(params, beds_rng)
         self.arrivals = ArrivalGenerator(params, arrivals_rng)
-        self._report_spec = MeasureSpec(measure="share_within", within=params.report_threshold_min)
 
         n_eds = len(params.eds)
         per_ed = params.clinician_agents_per_ed
@@ -101,7 +99,7 @@ class HospitalModel(mesa.Model):
         self._hourly: list[list[tuple[float, float, float]]] = [[] for _ in range(n_eds)]
         self._arrived_at_last_decision = 0
         self._last_decision_min = 0.0
-        self._day = 0
+        self.bed_occupancy: list[list[float]] = [[] for _ in range(n_eds)]
 
         period_min = self.behaviour.decision_period_days * MINUTES_PER_DAY
         self.schedule_recurring(
@@ -118,16 +116,10 @@ class HospitalModel(mesa.Model):
         self.run_until(self.end_min)
         self.flow.advance_to(self.end_min)
 
-    @property
-    def decision_makers(self) -> list[DecisionMaker]:
-        """Every deciding agent, managers first."""
-        return [*self.managers, *(c for group in self.clinicians for c in group)]
-
     # ---- scheduled events -------------------------------------------------------------------
     def _on_day(self) -> None:
         self.flow.advance_to(self.time)
         day = round(self.time / MINUTES_PER_DAY)
-        self._day = day
         if day > 0:
             self._update_burnout()
         if day >= self.days:
@@ -173,16 +165,15 @@ class HospitalModel(mesa.Model):
             value = self.burnout[i] + p.burnout_rate * (load - p.burnout_recovery_load)
             self.burnout[i] = min(1.0, max(0.0, value))
             today.append(self.burnout[i])
-            self.flow.bed_occupancy_samples[i].append(float(np.mean([s[2] for s in samples])))
+            self.bed_occupancy[i].append(float(np.mean([s[2] for s in samples])))
         self.burnout_history.append(today)
 
     def _moral_load(self, ed: int) -> float:
         """Mean over the ED's agents of gaming used, weighted by each one's distaste for it."""
         agents = [self.managers[ed], *self.clinicians[ed]]
-        kinds = {lever.name: lever.kind for lever in ALL_LEVERS}
         total = 0.0
         for agent in agents:
-            used = sum(v for k, v in agent.levels.items() if kinds[k] != "care")
+            used = sum(v for k, v in agent.levels.items() if LEVER_KINDS[k] != "care")
             total += agent.motivation.moral_cost * used
         return total / len(agents)
 
@@ -216,7 +207,7 @@ class HospitalModel(mesa.Model):
             "clinician": self._league_rewards(clinician_scores),
         }
         counters = {"manager": 0, "clinician": 0}
-        for agent, score, quality, measured, true in results:
+        for agent, score, quality, _, _ in results:
             rank_reward = league[agent.role][counters[agent.role]]
             counters[agent.role] += 1
             found = inspect(self._audit_rng, self.audit, agent.levels)
@@ -228,7 +219,7 @@ class HospitalModel(mesa.Model):
                 cost=agent.cost(),
             )
             agent.rank_score = score
-            self._record_decision(agent, day, score, payoff, found, measured, true)
+            self._record_decision(agent, day, score, payoff, found)
             agent.experience(payoff)
 
         context = {"demand": self._demand_per_day()}
@@ -264,7 +255,7 @@ class HospitalModel(mesa.Model):
         return demand
 
     # ---- records ------------------------------------------------------------------------------
-    def _record_decision(self, agent, day, score, payoff, found, measured, true) -> None:
+    def _record_decision(self, agent, day, score, payoff, found) -> None:
         row = {
             "day": day,
             "ed": agent.department.params.name,
@@ -303,9 +294,3 @@ class HospitalModel(mesa.Model):
             np.mean([c.level("early_discharge") for c in self.clinicians[ed]])
         )
         self.period_rows.append(row)
-
-    # ---- live metrics (read by apps and tests) --------------------------------------------------
-    @property
-    def corridor_patients(self) -> int:
-        """Patients in a corridor now, across all EDs."""
-        return sum(d.corridor_used for d in self.flow.departments)

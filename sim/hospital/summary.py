@@ -170,7 +170,7 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
 
 def _bed_occupancy_pct(model) -> float:
     skip = int(model.warmup_days)
-    samples = [np.mean(s[skip:]) for s in model.flow.bed_occupancy_samples if s[skip:]]
+    samples = [np.mean(s[skip:]) for s in model.bed_occupancy if s[skip:]]
     return 100.0 * float(np.mean(samples)) if samples else math.nan
 
 

@@ -82,7 +82,8 @@ class KPIJudge(Judge):
         value = values[measure_key(self.spec)]
         if math.isnan(value):
             return 0.0
-        self._window.setdefault(unit, []).append(value)
+        if self.spec.ratchet_days is not None:
+            self._window.setdefault(unit, []).append(value)
         target = self.target(unit)
         if target is None:  # the first judged period fixes the baseline of a relative target
             target = value * (1.0 + self.spec.target_change)
