@@ -11,7 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import ValidationError
 
+from sim.experiments.analysis import analyse, write_analysis
+from sim.experiments.design import SweepSpec
 from sim.experiments.domains import get_domain
 from sim.experiments.output import (
     OutputError,
@@ -24,6 +27,8 @@ from sim.experiments.output import (
 from sim.experiments.runner import RunResult, iter_runs, resolve, run
 from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, paired_differences, regime_table
+from sim.experiments.store import StoreError
+from sim.experiments.sweep import sweep
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +59,29 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=os.cpu_count() or 1,
         help="parallel processes (results are identical for any number)",
     )  # fmt: skip
+
+    swept = sub.add_parser(
+        "sweep", parents=[common],
+        help="run a parameter sweep (every point x regime x replication) into a results store",
+    )  # fmt: skip
+    swept.add_argument("--design", choices=["grid", "lhs", "sobol", "morris"])
+    swept.add_argument("--samples", type=int, help="design size (see the [sweep] table)")
+    swept.add_argument(
+        "--param", action="append", default=[], metavar="NAME=LOW:HIGH|NAME=V1,V2",
+        help="a swept parameter by dotted name (replaces the scenario's [sweep] parameters)",
+    )  # fmt: skip
+    swept.add_argument("--replications", type=int, help="default: the scenario's")
+    swept.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    swept.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="run on Dask: 'local' starts a LocalCluster, or tcp://host:8786",
+    )  # fmt: skip
+
+    analysed = sub.add_parser("analyse", help="statistics of a results store")
+    analysed.add_argument("folder", help="a folder written by 'goodhart sweep'")
+    analysed.add_argument("--output", help="metric for the sensitivity analysis")
+    analysed.add_argument("--reference", help="regime to pair the others against")
+    analysed.add_argument("--by", action="append", help="group by this swept parameter")
     return parser
 
 
@@ -157,12 +185,80 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep_spec(scenario, args: argparse.Namespace) -> SweepSpec:
+    """The scenario's [sweep] table with command-line changes, validated."""
+    data = scenario.sweep.model_dump(mode="python") if scenario.sweep else {}
+    if args.param:
+        data["parameters"] = dict(_parse_param(text) for text in args.param)
+    if args.design:
+        data["design"] = args.design
+    if args.samples is not None:
+        data["samples"] = args.samples
+    if not data.get("parameters"):
+        raise ScenarioError("sweep: no parameters; add a [sweep] table or --param NAME=LOW:HIGH")
+    try:
+        return SweepSpec.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'sweep'}: {e['msg']}" for e in error.errors()
+        )
+        raise ScenarioError(f"sweep: {problems}") from None
+
+
+def _parse_param(text: str) -> tuple[str, dict]:
+    name, value = parse_assignment(text)
+    if isinstance(value, str) and ":" in value:
+        low, high = value.split(":", 1)
+        try:
+            return name, {"low": float(low), "high": float(high)}
+        except ValueError:
+            raise ScenarioError(f"--param {text}: LOW:HIGH must be numbers") from None
+    if isinstance(value, str) and "," in value:
+        return name, {"values": [parse_assignment(f"v={v}")[1] for v in value.split(",")]}
+    return name, {"values": value if isinstance(value, list) else [value]}
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a sweep into a results store, skipping finished runs."""
+    overrides = dict(parse_assignment(s) for s in args.set)
+    scenario = resolve(args.scenario, overrides)
+    spec = _sweep_spec(scenario, args)
+    out = Path(args.out) if args.out else _default_out(scenario.name, f"sweep-{spec.design}")
+    report = sweep(
+        scenario, out, spec, replications=args.replications, days=args.days, seed=args.seed,
+        workers=args.workers, cluster=args.cluster,
+    )  # fmt: skip
+    print(
+        f"{report.ran} runs done ({report.failed} failed), {report.skipped} already in the "
+        f"store, {report.planned} planned, in {report.seconds:.1f} s\nwrote {out}"
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """Print and write the statistics of a results store."""
+    analysis = analyse(args.folder, output=args.output, reference=args.reference, by=args.by)
+    status = analysis.status
+    print(f"runs: {status['ok']} ok, {status['failed']} failed, {status['missing']} missing "
+          f"of {status['planned']} planned")  # fmt: skip
+    for note in analysis.notes:
+        print(f"note: {note}")
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.float_format", "{:,.3f}".format):  # fmt: skip
+        for name, table in analysis.tables().items():
+            print(f"\n{name}:\n{table.to_string(index=False)}")
+    print(f"\nwrote {write_analysis(analysis, args.folder)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `goodhart` command."""
     args = _parser().parse_args(argv)
+    commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep,
+                "analyse": cmd_analyse}  # fmt: skip
     try:
-        return {"run": cmd_run, "compare": cmd_compare}[args.command](args)
-    except (ScenarioError, OutputError) as error:
+        return commands[args.command](args)
+    except (ScenarioError, OutputError, StoreError) as error:
         print(f"goodhart: error: {error}", file=sys.stderr)
         return 2
 

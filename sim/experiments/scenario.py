@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.behaviour import BehaviourSettings
+from sim.experiments.analytic import IshigamiParams
+from sim.experiments.design import SweepSpec
 from sim.experiments.domains import domain_names, get_domain
 from sim.hospital.params import HospitalParams
 from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes
@@ -33,17 +35,19 @@ class Scenario(BaseModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    domain: Literal["hospital"]
+    domain: Literal["hospital", "ishigami"]
     days: float = Field(gt=0, description="Simulated days per run.")
     warmup_days: float = Field(default=0.0, ge=0, description="Days excluded from summaries.")
     replications: int = Field(default=5, ge=1)
     seed: int = Field(default=0, ge=0)
     hospital: HospitalParams | None = None
+    ishigami: IshigamiParams | None = None
     behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
     stakes: Stakes = Field(default_factory=Stakes)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     league_table: LeagueTable = Field(default_factory=LeagueTable)
     regimes: dict[str, RegimeSpec] = Field(min_length=1)
+    sweep: SweepSpec | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -210,7 +214,9 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> None:
 
 def _is_mapping_field(parent: list[str]) -> bool:
     """Whether the table at `parent` takes free keys (e.g. audit.detection, behaviour.mix)."""
-    return ".".join(parent) in {"audit.detection", "behaviour.mix", "behaviour.types", "regimes"}
+    return ".".join(parent) in {
+        "audit.detection", "behaviour.mix", "behaviour.types", "regimes", "sweep.parameters"
+    }
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

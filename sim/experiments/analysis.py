@@ -1,0 +1,208 @@
+"""Analysis of a results store: regime comparisons with confidence intervals, sensitivity.
+
+Works on whatever has finished: a sweep still running or partly failed is analysed on its
+finished runs, and the report says how many are missing or failed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.experiments.design import SweepSpec
+from sim.experiments.domains import get_domain
+from sim.experiments.output import write_json
+from sim.experiments.stats import t_interval
+from sim.experiments.store import ResultsStore, StoreError
+
+
+@dataclass
+class Analysis:
+    """Tables produced by `analyse`."""
+
+    status: dict[str, int]
+    regimes: pd.DataFrame
+    differences: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The non-empty tables by name."""
+        found = {"regimes": self.regimes, "differences": self.differences}
+        if self.sensitivity is not None:
+            found["sensitivity"] = self.sensitivity
+        return {name: table for name, table in found.items() if not table.empty}
+
+
+def bootstrap_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of the mean (nan for fewer than 2 finite values)."""
+    values = values[np.isfinite(values)]
+    if len(values) < 2 or np.ptp(values) == 0:
+        mean = float(np.mean(values)) if len(values) else math.nan
+        return (mean, mean) if len(values) >= 2 else (math.nan, math.nan)
+    result = stats.bootstrap(
+        (values,), np.mean, n_resamples=1000, confidence_level=0.95, method="percentile",
+        rng=np.random.default_rng(seed),
+    )  # fmt: skip
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _groups(runs: pd.DataFrame, by: list[str]):
+    if not by:
+        yield {}, runs
+        return
+    for key, group in runs.groupby(by, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, key, strict=True)), group
+
+
+def regime_summary(runs: pd.DataFrame, metrics: list[str], by: list[str]) -> pd.DataFrame:
+    """Mean, t and bootstrap 95% intervals of each metric per regime (and group)."""
+    rows = []
+    for labels, group in _groups(runs, by):
+        for regime, block in group.groupby("regime", sort=False):
+            for metric in metrics:
+                values = block[metric].to_numpy(dtype=float)
+                mean, low, high = t_interval(values)
+                b_low, b_high = bootstrap_interval(values)
+                rows.append({**labels, "regime": regime, "metric": metric, "n": int(
+                    np.isfinite(values).sum()), "mean": mean, "t_low": low, "t_high": high,
+                    "boot_low": b_low, "boot_high": b_high})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def paired_summary(
+    runs: pd.DataFrame, metrics: list[str], reference: str, by: list[str]
+) -> pd.DataFrame:
+    """Each regime minus `reference`, paired on (design point, replication)."""
+    rows = []
+    for labels, group in _groups(runs, by):
+        wide = group.set_index(["point_id", "replication", "regime"])
+        if reference not in group["regime"].values:
+            continue
+        base = wide.xs(reference, level="regime")
+        for regime in group["regime"].unique():
+            if regime == reference:
+                continue
+            other = wide.xs(regime, level="regime")
+            common = base.index.intersection(other.index)
+            for metric in metrics:
+                diff = (other.loc[common, metric] - base.loc[common, metric]).to_numpy(float)
+                if not np.isfinite(diff).any():
+                    continue
+                mean, low, high = t_interval(diff)
+                b_low, b_high = bootstrap_interval(diff)
+                sd = float(np.nanstd(diff, ddof=1)) if np.isfinite(diff).sum() > 1 else math.nan
+                rows.append({**labels, "regime": regime, "reference": reference,
+                             "metric": metric, "pairs": int(np.isfinite(diff).sum()),
+                             "difference": mean, "t_low": low, "t_high": high,
+                             "boot_low": b_low, "boot_high": b_high,
+                             "effect_size": mean / sd if sd and sd > 0 else math.nan})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def sensitivity(
+    runs: pd.DataFrame, points: pd.DataFrame, spec: SweepSpec, output: str
+) -> tuple[pd.DataFrame | None, str | None]:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices of `output`, for each regime.
+
+    The output is averaged over replications at each design point. Sobol needs every
+    point; if some are missing the indices are not computed and the reason is returned.
+    """
+    if spec.design not in ("sobol", "morris"):
+        return None, None
+    from SALib.analyze import morris, sobol
+
+    problem = spec.problem()
+    frames = []
+    for regime, block in runs.groupby("regime", sort=False):
+        means = block.groupby("point")[output].mean()
+        if len(means) < len(points) or means.isna().any():
+            missing = len(points) - int(means.notna().sum())
+            return None, f"sensitivity not computed: {missing} design points have no result"
+        y = means.reindex(points["point"]).to_numpy(dtype=float)
+        if spec.design == "sobol":
+            result = sobol.analyze(problem, y, calc_second_order=False, seed=0)
+            frame = pd.DataFrame({
+                "parameter": problem["names"], "S1": result["S1"], "S1_conf": result["S1_conf"],
+                "ST": result["ST"], "ST_conf": result["ST_conf"],
+            })  # fmt: skip
+        else:
+            x = points[problem["names"]].to_numpy(dtype=float)
+            result = morris.analyze(problem, x, y, num_levels=spec.levels, seed=0)
+            frame = pd.DataFrame({
+                "parameter": problem["names"], "mu_star": result["mu_star"],
+                "mu_star_conf": result["mu_star_conf"], "sigma": result["sigma"],
+            })  # fmt: skip
+        frames.append(frame.assign(regime=regime, output=output, design=spec.design))
+    return pd.concat(frames, ignore_index=True), None
+
+
+def analyse(
+    folder: str | Path,
+    output: str | None = None,
+    reference: str | None = None,
+    by: list[str] | None = None,
+) -> Analysis:
+    """Analyse the finished runs of a results store."""
+    store = ResultsStore(folder)
+    manifest = store.manifest()
+    if manifest is None:
+        raise StoreError(f"'{folder}' is not a results store (no manifest.json)")
+    runs = store.read()
+    planned = int(manifest.get("planned_runs", len(runs)))
+    ok = runs[runs["status"] == "ok"] if not runs.empty else runs
+    status = {"planned": planned, "ok": len(ok), "failed": int((runs.get("status") != "ok").sum())
+              if not runs.empty else 0}  # fmt: skip
+    status["missing"] = planned - status["ok"] - status["failed"]
+    notes = []
+    if status["missing"] or status["failed"]:
+        notes.append(
+            f"{status['ok']} of {planned} runs finished; {status['failed']} failed, "
+            f"{status['missing']} not yet run: tables cover finished runs only"
+        )
+    domain = get_domain(manifest["scenario"]["domain"])
+    spec = SweepSpec.model_validate(manifest["design"])
+    params = list(spec.parameters)
+    if by is None:
+        by = params if spec.design == "grid" else []
+    unknown = sorted(set(by) - set(params))
+    if unknown:
+        raise StoreError(f"by: unknown parameters {unknown}; allowed: {params}")
+    metrics = [m for m in domain.headline if m in ok.columns] or [domain.sensitivity_output]
+    regimes = list(manifest.get("regimes", ok["regime"].unique() if len(ok) else []))
+    reference = reference or ("none" if "none" in regimes else (regimes[0] if regimes else None))
+    if ok.empty:
+        return Analysis(status, pd.DataFrame(), pd.DataFrame(), None, notes)
+    table = regime_summary(ok, metrics, by)
+    differences = (
+        paired_summary(ok, metrics, reference, by) if len(regimes) > 1 else pd.DataFrame()
+    )
+    points = pd.read_parquet(store.folder / "points.parquet")
+    output = output or domain.sensitivity_output
+    if output not in ok.columns:
+        raise StoreError(f"output: unknown metric '{output}'; allowed: {sorted(metrics)}")
+    indices, note = sensitivity(ok, points, spec, output)
+    if note:
+        notes.append(note)
+    return Analysis(status, table, differences, indices, notes)
+
+
+def write_analysis(analysis: Analysis, folder: str | Path) -> Path:
+    """Write every table as CSV and Parquet under `folder`/analysis, atomically per file."""
+    target = Path(folder) / "analysis"
+    target.mkdir(exist_ok=True)
+    for name, table in analysis.tables().items():
+        for suffix, writer in ((".csv", table.to_csv), (".parquet", table.to_parquet)):
+            temporary = target / f".{name}{suffix}.tmp"
+            writer(temporary, index=False)
+            temporary.replace(target / f"{name}{suffix}")
+    temporary = target / ".status.json.tmp"
+    write_json(temporary, {**analysis.status, "notes": analysis.notes})
+    temporary.replace(target / "status.json")
+    return target

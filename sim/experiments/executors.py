@@ -1,0 +1,118 @@
+"""Where batches of runs execute: this machine (default) or a Dask cluster.
+
+Both executors take the same batch function and batches and yield each batch's result
+as it finishes, in whatever order. Runs are seeded from their own ids, so the results do
+not depend on the executor, the number of workers or the order of completion.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+Batch = Sequence[dict[str, Any]]
+BatchFunction = Callable[[Batch], list[dict[str, Any]]]
+Failed = Callable[[Batch, str], list[dict[str, Any]]]
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine (in-process when workers == 1)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        """Use `workers` processes."""
+        self.workers = max(1, workers)
+
+    def run(self, fn: BatchFunction, batches: Sequence[Batch], failed: Failed) -> Iterator[list]:
+        """Yield each batch's rows as it finishes.
+
+        A batch that raises is `failed`. If a worker process dies, the pool is rebuilt and
+        its unfinished batches are tried once more, then recorded as failed.
+        """
+        if self.workers == 1:
+            for batch in batches:
+                yield fn(batch)
+            return
+        pending = list(batches)
+        for attempt in range(2):
+            if not pending:
+                return
+            pending = yield from self._pool_round(fn, pending, failed, last=attempt == 1)
+
+    def _pool_round(self, fn: BatchFunction, batches: list[Batch], failed: Failed, last: bool):
+        """Run batches in one pool; return those lost to a dead worker."""
+        lost: list[Batch] = []
+        queue = iter(batches)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            futures: dict[Future, Batch] = {}
+
+            def submit_next() -> None:
+                batch = next(queue, None)
+                if batch is None:
+                    return
+                try:
+                    futures[pool.submit(fn, batch)] = batch
+                except BrokenProcessPool:
+                    lost.append(batch)
+
+            for _ in range(2 * self.workers):  # at most two batches per worker in flight
+                submit_next()
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch = futures.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        lost.append(batch)
+                    except Exception as error:  # recorded; the sweep goes on
+                        yield failed(batch, f"{type(error).__name__}: {error}")
+                    submit_next()
+            lost.extend(queue)
+        if last:
+            for batch in lost:
+                yield failed(batch, "worker process died (tried twice)")
+            return []
+        return lost
+
+
+class DaskExecutor:
+    """A Dask distributed cluster: `local` starts a LocalCluster, else a scheduler address."""
+
+    def __init__(self, address: str, workers: int = 2, retries: int = 2) -> None:
+        """Connect to (or start) the cluster."""
+        self.address = address
+        self.workers = max(1, workers)
+        self.retries = retries
+
+    def run(self, fn: BatchFunction, batches: Sequence[Batch], failed: Failed) -> Iterator[list]:
+        """Yield each batch's rows as it finishes; a batch failing after retries is `failed`."""
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        cluster = None
+        if self.address == "local":
+            cluster = LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                dashboard_address=None,
+            )  # fmt: skip
+            client = Client(cluster)
+        else:
+            client = Client(self.address)
+        try:
+            futures = {
+                client.submit(fn, list(batch), retries=self.retries, pure=False): batch
+                for batch in batches
+            }
+            for future in as_completed(futures):
+                batch = futures[future]
+                try:
+                    yield future.result()
+                except Exception as error:  # recorded; the sweep goes on
+                    yield failed(batch, f"{type(error).__name__}: {error}")
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

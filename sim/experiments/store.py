@@ -1,0 +1,110 @@
+"""The results store: a folder of Parquet part files, appended as runs finish.
+
+Layout::
+
+    DIR/manifest.json        scenario, its hash, the design, versions, git commit
+    DIR/runs/part-*.parquet  one row per run: id, parameters, regime, replication, seed,
+                             status, error, wall time, and every summary metric
+
+Each part file is written to a temporary name and renamed, so a reader never sees a
+half-written file and an interrupted sweep (Ctrl-C, kill -9) loses only the runs that had
+not finished. The store never holds all rows in memory while a sweep runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.output import write_json
+
+
+class StoreError(ValueError):
+    """A results folder that cannot be used for this sweep."""
+
+
+class ResultsStore:
+    """A results folder for one scenario and design."""
+
+    def __init__(self, folder: str | Path) -> None:
+        """Open (not create) the store in `folder`."""
+        self.folder = Path(folder)
+        self.runs = self.folder / "runs"
+
+    @property
+    def manifest_path(self) -> Path:
+        """Where the manifest lives."""
+        return self.folder / "manifest.json"
+
+    def manifest(self) -> dict[str, Any] | None:
+        """The stored manifest, or None for a new folder."""
+        if not self.manifest_path.exists():
+            return None
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def open_for(self, manifest: dict[str, Any], identity: str) -> None:
+        """Create the store, or reopen it if it holds the same sweep; refuse anything else.
+
+        `identity` is the hash of the scenario and design; a folder made for another
+        scenario or design is refused rather than mixed.
+        """
+        existing = self.manifest()
+        if existing is not None:
+            if existing.get("sweep_sha256") != identity:
+                raise StoreError(
+                    f"out: '{self.folder}' holds results of a different scenario or design "
+                    f"(sweep hash {existing.get('sweep_sha256', '?')[:12]}, this one "
+                    f"{identity[:12]}); use a new folder to keep results apart"
+                )
+            return
+        if self.folder.exists() and any(self.folder.iterdir()):
+            raise StoreError(f"out: '{self.folder}' is not empty and is not a results store")
+        self.runs.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".manifest.{uuid.uuid4().hex}.json"
+        write_json(temporary, {**manifest, "sweep_sha256": identity})
+        os.replace(temporary, self.manifest_path)
+
+    def append(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Write finished runs as one new part file, atomically."""
+        frame = pd.DataFrame(list(rows))
+        if frame.empty:
+            return
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        name = f"part-{uuid.uuid4().hex}.parquet"
+        temporary = self.runs / f".{name}.tmp"
+        pq.write_table(table, temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.runs / name)
+
+    def parts(self) -> list[Path]:
+        """The finished part files, in a stable order."""
+        return sorted(self.runs.glob("part-*.parquet")) if self.runs.exists() else []
+
+    def finished_ids(self, status: str | None = "ok") -> set[str]:
+        """Ids of runs already stored (with `status`, or any status if None)."""
+        done: set[str] = set()
+        for part in self.parts():
+            table = pq.read_table(part, columns=["id", "status"])
+            ids = table.column("id").to_pylist()
+            states = table.column("status").to_pylist()
+            done.update(i for i, s in zip(ids, states, strict=True) if status in (None, s))
+        return done
+
+    def read(self) -> pd.DataFrame:
+        """Every stored run, one row each (the latest row wins if a run was retried)."""
+        frames = [pq.read_table(part).to_pandas() for part in self.parts()]
+        if not frames:
+            return pd.DataFrame()
+        runs = pd.concat(frames, ignore_index=True)
+        runs["_ok"] = runs["status"] == "ok"
+        runs = runs.sort_values(["id", "_ok"]).drop_duplicates("id", keep="last")
+        return runs.drop(columns="_ok").sort_values("id").reset_index(drop=True)

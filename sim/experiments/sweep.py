@@ -1,0 +1,187 @@
+"""Sweeps: every design point x regime x replication, run anywhere, stored as they finish.
+
+Each run has a stable id derived from its parameter values, regime, replication, master
+seed and length, so rerunning a sweep on the same folder runs only what is missing (or
+failed), whichever executor runs it. Replication r of every point and regime uses the
+seed sequence (seed, r): common random numbers across regimes and across points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.experiments.design import SweepSpec
+from sim.experiments.domains import get_domain
+from sim.experiments.executors import DaskExecutor, LocalExecutor
+from sim.experiments.output import manifest
+from sim.experiments.runner import run
+from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
+from sim.experiments.store import ResultsStore
+
+
+def _digest(data: Any, length: int = 16) -> str:
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a sweep call did."""
+
+    folder: Path
+    planned: int
+    skipped: int
+    ran: int
+    failed: int
+    seconds: float
+
+
+def plan(
+    scenario: Scenario, spec: SweepSpec, replications: int, days: float, seed: int
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """Every run of the sweep, and the table of design points (in design order)."""
+    points = spec.points(seed)
+    point_rows, tasks = [], []
+    for index, point in enumerate(points):
+        point_id = _digest({"point": point})
+        point_rows.append({"point": index, "point_id": point_id, **point})
+        for replication in range(replications):
+            for regime in scenario.regimes:
+                run_id = _digest({"point": point, "regime": regime, "replication": replication,
+                                  "seed": seed, "days": days})  # fmt: skip
+                tasks.append({
+                    "id": run_id, "point": index, "point_id": point_id, "params": point,
+                    "regime": regime, "replication": replication,
+                })  # fmt: skip
+    return tasks, pd.DataFrame(point_rows)
+
+
+def check_parameters(scenario: Scenario, spec: SweepSpec) -> None:
+    """Refuse a sweep whose parameters do not exist or take values the scenario refuses."""
+    for name, values in spec.parameters.items():
+        trial = values.values if values.values is not None else [values.low, values.high]
+        for value in trial:
+            if values.integer and value is not None:
+                value = round(value)
+            try:
+                with_overrides(scenario, {name: value})
+            except ScenarioError as error:
+                raise ScenarioError(f"sweep.parameters.{name} = {value!r}: {error}") from None
+
+
+def run_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run a batch of sweep tasks; a run that raises becomes a 'failed' row."""
+    rows = []
+    for task in batch:
+        started = time.perf_counter()
+        row = {
+            "id": task["id"], "point": task["point"], "point_id": task["point_id"],
+            "regime": task["regime"], "replication": task["replication"],
+            "seed": task["seed"], "days": task["days"], **task["params"],
+        }  # fmt: skip
+        try:
+            scenario = with_overrides(task["scenario"], task["params"])
+            result = run(
+                scenario, regime=task["regime"], seed=task["seed"], days=task["days"],
+                replication=task["replication"],
+            )  # fmt: skip
+            row.update(status="ok", error="", **result.summary)
+        except Exception as error:  # recorded; the sweep goes on
+            last = traceback.format_exception_only(error)[-1].strip()
+            row.update(status="failed", error=last)
+        row["wall_s"] = time.perf_counter() - started
+        rows.append(row)
+    return rows
+
+
+def failed_rows(batch: Sequence[dict[str, Any]], error: str) -> list[dict[str, Any]]:
+    """Rows recording that a whole batch was lost (e.g. its worker died)."""
+    return [
+        {"id": t["id"], "point": t["point"], "point_id": t["point_id"], "regime": t["regime"],
+         "replication": t["replication"], "seed": t["seed"], "days": t["days"],
+         **t["params"], "status": "failed", "error": error, "wall_s": math.nan}
+        for t in batch
+    ]  # fmt: skip
+
+
+def batch_size(scenario: Scenario, days: float, runs: int, workers: int) -> int:
+    """Runs per task: enough for about a second of work, yet every worker kept busy."""
+    per_run = get_domain(scenario.domain).seconds_per_run(scenario.params, days)
+    size = max(1, math.ceil(1.0 / max(per_run, 1e-6)))
+    return max(1, min(size, math.ceil(runs / (2 * max(workers, 1)))))
+
+
+def sweep(
+    scenario: Scenario,
+    out: str | Path,
+    spec: SweepSpec | None = None,
+    replications: int | None = None,
+    days: float | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
+    progress: bool = True,
+) -> SweepReport:
+    """Run a sweep into the results store at `out`, skipping runs already stored there."""
+    spec = spec or scenario.sweep
+    if spec is None:
+        raise ScenarioError("sweep: the scenario has no [sweep] table and none was given")
+    check_parameters(scenario, spec)
+    reps = scenario.replications if replications is None else replications
+    if reps < 1:
+        raise ScenarioError(f"replications: must be >= 1, got {reps}")
+    days = scenario.days if days is None else float(days)
+    seed = scenario.seed if seed is None else seed
+    tasks, points = plan(scenario, spec, reps, days, seed)
+    identity = _digest(
+        {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
+         "replications": reps, "days": days, "seed": seed}, length=64,
+    )  # fmt: skip
+    store = ResultsStore(out)
+    store.open_for(
+        manifest(scenario, command="sweep", design=spec.model_dump(mode="json"),
+                 replications=reps, days=days, seed=seed, planned_runs=len(tasks),
+                 points=len(points), regimes=list(scenario.regimes)),
+        identity,
+    )  # fmt: skip
+    points_path = store.folder / "points.parquet"
+    if not points_path.exists():
+        temporary = store.folder / ".points.parquet.tmp"
+        points.to_parquet(temporary, index=False)
+        temporary.replace(points_path)
+
+    done = store.finished_ids()
+    todo = [
+        {**t, "scenario": scenario, "seed": seed, "days": days}
+        for t in tasks if t["id"] not in done
+    ]  # fmt: skip
+    size = batch_size(scenario, days, len(todo), workers)
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    executor = DaskExecutor(cluster, workers) if cluster else LocalExecutor(workers)
+    failed = 0
+    started = time.perf_counter()
+    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), unit="run",
+               desc=scenario.name, disable=not progress)  # fmt: skip
+    try:
+        for rows in executor.run(run_batch, batches, failed_rows):
+            store.append(rows)
+            failed += sum(r["status"] != "ok" for r in rows)
+            bar.update(len(rows))
+            bar.set_postfix(failed=failed)
+    finally:
+        bar.close()
+    return SweepReport(
+        store.folder, len(tasks), len(tasks) - len(todo), len(todo), failed,
+        time.perf_counter() - started,
+    )
