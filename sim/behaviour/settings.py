@@ -43,7 +43,9 @@ class BehaviourSettings(BaseModel):
         description="Intensities a lever can be set to.",
     )
     learning_rate: Probability = Field(
-        default=0.3, description="Weight of the newest payoff in a level's attraction."
+        default=0.3,
+        description="Step size of learning: how far the aspiration and the chosen level's "
+        "attraction move toward the newest payoff surprise.",
     )
     temperature: float = Field(
         default=0.02, gt=0, description="Softmax temperature of the choice among levels."

@@ -8,6 +8,7 @@ ST1 = 0.558, ST2 = 0.442, ST3 = 0.244.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,7 @@ class IshigamiParams(BaseModel):
     a: float = 7.0
     b: float = 0.1
     noise_sd: float = Field(default=0.0, ge=0, description="Seeded noise added to y.")
+    sleep_s: float = Field(default=0.0, ge=0, description="Wall time each evaluation takes.")
     fail_above_x1: float | None = Field(
         default=None, description="Raise an error when x1 exceeds this (tests failure handling)."
     )
@@ -39,6 +41,8 @@ def simulate(params: IshigamiParams, regime_name: str, regime, *, seed, days, wa
     """Evaluate the function once; the regime is ignored."""
     if params.fail_above_x1 is not None and params.x1 > params.fail_above_x1:
         raise ValueError(f"x1 = {params.x1:.3f} is above fail_above_x1")
+    if params.sleep_s:
+        time.sleep(params.sleep_s)
     y = ishigami(params.x1, params.x2, params.x3, params.a, params.b)
     if params.noise_sd > 0:
         y += float(np.random.default_rng(np.random.SeedSequence(seed)).normal(0, params.noise_sd))

@@ -79,7 +79,7 @@ def _ishigami() -> Domain:
         measured=(),
         true=("y",),
         behaviour=(),
-        seconds_per_run=lambda p, days: 1e-4,
+        seconds_per_run=lambda p, days: 1e-4 + p.sleep_s,
         sensitivity_output="y",
     )
 

@@ -1,9 +1,10 @@
 """Sweeps: every design point x regime x replication, run anywhere, stored as they finish.
 
-Each run has a stable id derived from its parameter values, regime, replication, master
-seed and length, so rerunning a sweep on the same folder runs only what is missing (or
-failed), whichever executor runs it. Replication r of every point and regime uses the
-seed sequence (seed, r): common random numbers across regimes and across points.
+Each run has a stable id derived from its place in the design, its parameter values,
+regime, replication, master seed and length (a design may hold the same values twice), so
+rerunning a sweep on the same folder runs only what is missing (or failed), whichever
+executor runs it. Replication r of every point and regime uses the seed sequence (seed, r):
+common random numbers across regimes and across points.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def plan(
         point_rows.append({"point": index, "point_id": point_id, **point})
         for replication in range(replications):
             for regime in scenario.regimes:
-                run_id = _digest({"point": point, "regime": regime, "replication": replication,
-                                  "seed": seed, "days": days})  # fmt: skip
+                run_id = _digest({"index": index, "point": point, "regime": regime,
+                                  "replication": replication, "seed": seed, "days": days})  # fmt: skip
                 tasks.append({
                     "id": run_id, "point": index, "point_id": point_id, "params": point,
                     "regime": regime, "replication": replication,

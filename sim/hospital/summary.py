@@ -122,7 +122,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
     # urgent patients not yet seen at the end count with their wait so far (a lower bound)
     urgent = cohort["acuity"].to_numpy() <= 2
     seen_at = cohort["treatment_start_min"].to_numpy()
-    wait_to_see = np.where(np.isnan(seen_at), end - arrival, seen_at - arrival)
+    unseen_until = np.where(np.isnan(left), end, left)  # left unseen, or still waiting
+    wait_to_see = np.where(np.isnan(seen_at), unseen_until - arrival, seen_at - arrival)
     last20 = (measured_departed > threshold - 20) & (measured_departed <= threshold)
     prior20 = (measured_departed > threshold - 40) & (measured_departed <= threshold - 20)
     adm_dep = admitted[departed]

@@ -1,0 +1,191 @@
+"""The experiments layer: sweeps, executors, the resumable store and analysis."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from sim.cli import main
+from sim.experiments.analysis import analyse
+from sim.experiments.design import SweepSpec
+from sim.experiments.scenario import ScenarioError, validate
+from sim.experiments.store import ResultsStore, StoreError
+from sim.experiments.sweep import sweep
+
+PI = math.pi
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ishigami(**params) -> dict:
+    return {
+        "name": "ishigami", "domain": "ishigami", "days": 1, "replications": 1, "seed": 7,
+        "ishigami": params, "regimes": {"none": {"type": "none"}, "kpi": {
+            "type": "kpi", "measure": "share_within", "within": 1, "target": 0.5}},
+    }  # fmt: skip
+
+
+def grid(values=(-2.0, -1.0, 0.0, 1.0, 2.0)) -> SweepSpec:
+    parameters = {"ishigami.x1": {"values": list(values)}, "ishigami.x2": {"values": [0.5, 1.5]}}
+    return SweepSpec(design="grid", parameters=parameters)
+
+
+def stored(folder: Path) -> pd.DataFrame:
+    runs = ResultsStore(folder).read().drop(columns=["wall_s"])
+    return runs.sort_values("id").reset_index(drop=True)
+
+
+def test_sobol_recovers_ishigami_indices(tmp_path):
+    scenario = validate(ishigami())
+    spec = SweepSpec(design="sobol", samples=1024, parameters={
+        f"ishigami.x{i}": {"low": -PI, "high": PI} for i in (1, 2, 3)})  # fmt: skip
+    sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    indices = analyse(tmp_path / "s").sensitivity
+    table = indices[indices["regime"] == "none"].set_index("parameter")
+    first = table["S1"].to_numpy()
+    total = table["ST"].to_numpy()
+    assert first == pytest.approx([0.314, 0.442, 0.0], abs=0.06)
+    assert total == pytest.approx([0.558, 0.442, 0.244], abs=0.06)
+
+
+def test_morris_ranks_the_influential_inputs(tmp_path):
+    scenario = validate(ishigami())
+    spec = SweepSpec(design="morris", samples=40, parameters={
+        f"ishigami.x{i}": {"low": -PI, "high": PI} for i in (1, 2, 3)})  # fmt: skip
+    sweep(scenario, tmp_path / "m", spec, replications=1, progress=False)
+    table = analyse(tmp_path / "m").sensitivity.query("regime == 'none'").set_index("parameter")
+    assert table["mu_star"]["ishigami.x2"] > table["mu_star"]["ishigami.x3"] > 0
+
+
+def test_resume_runs_only_what_is_missing(tmp_path, monkeypatch):
+    scenario = validate(ishigami(noise_sd=0.5))
+    whole = tmp_path / "whole"
+    sweep(scenario, whole, grid(), replications=3, workers=1, progress=False)
+
+    calls = {"n": 0}
+    original = ResultsStore.append
+
+    def interrupted(self, rows):
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C after two batches were stored
+        calls["n"] += 1
+        original(self, rows)
+
+    monkeypatch.setattr(ResultsStore, "append", interrupted)
+    monkeypatch.setattr("sim.experiments.sweep.batch_size", lambda *args: 4)
+    part = tmp_path / "part"
+    with pytest.raises(KeyboardInterrupt):
+        sweep(scenario, part, grid(), replications=3, workers=1, progress=False)
+    assert len(ResultsStore(part).finished_ids()) == 8
+    monkeypatch.setattr(ResultsStore, "append", original)
+    report = sweep(scenario, part, grid(), replications=3, workers=1, progress=False)
+    assert (report.skipped, report.ran, report.planned) == (8, 52, 60)
+    assert_frame_equal(stored(part), stored(whole))
+    again = sweep(scenario, part, grid(), replications=3, workers=1, progress=False)
+    assert again.ran == 0
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
+    scenario = validate(ishigami(fail_above_x1=0.5))
+    report = sweep(scenario, tmp_path / "f", grid(), replications=1, progress=False)
+    runs = ResultsStore(tmp_path / "f").read()
+    failed = runs[runs["status"] == "failed"]
+    assert report.failed == len(failed) == 8  # x1 in {1, 2} x 2 values x 2 regimes
+    assert (failed["ishigami.x1"] > 0.5).all()
+    assert failed["error"].str.contains("above fail_above_x1").all()
+    assert (runs.loc[runs["status"] == "ok", "y"].notna()).all()
+    result = analyse(tmp_path / "f")
+    assert result.status == {"planned": 20, "ok": 12, "failed": 8, "missing": 0}
+    assert any("8 failed" in note for note in result.notes)
+
+
+def test_same_results_whatever_executor_and_workers(tmp_path):
+    scenario = validate(ishigami(noise_sd=1.0))
+    spec = grid(values=(-2.0, -1.0, 1.0))
+    sweep(scenario, tmp_path / "one", spec, replications=4, workers=1, progress=False)
+    sweep(scenario, tmp_path / "two", spec, replications=4, workers=2, progress=False)
+    sweep(scenario, tmp_path / "dask", spec, replications=4, workers=2, cluster="local",
+          progress=False)  # fmt: skip
+    one = stored(tmp_path / "one")
+    assert one["y"].nunique() == len(one) // 2  # noise differs by point and replication
+    assert_frame_equal(one, stored(tmp_path / "two"))
+    assert_frame_equal(one, stored(tmp_path / "dask"))
+
+
+def test_a_changed_scenario_or_design_is_refused(tmp_path):
+    folder = tmp_path / "s"
+    sweep(validate(ishigami()), folder, grid(), replications=1, progress=False)
+    before = sorted(p.name for p in (folder / "runs").iterdir())
+    with pytest.raises(StoreError, match="different scenario or design"):
+        sweep(validate(ishigami(a=6.0)), folder, grid(), replications=1, progress=False)
+    with pytest.raises(StoreError, match="different scenario or design"):
+        sweep(validate(ishigami()), folder, grid((0.0,)), replications=1, progress=False)
+    assert sorted(p.name for p in (folder / "runs").iterdir()) == before
+
+
+def test_bad_sweep_parameters_are_refused():
+    scenario = validate(ishigami())
+    bad_name = SweepSpec(parameters={"ishigami.x9": {"values": [1.0]}})
+    with pytest.raises(ScenarioError, match=r"sweep.parameters.ishigami.x9.*'x1'"):
+        sweep(scenario, "/nonexistent/never", bad_name, progress=False)
+    out_of_range = SweepSpec(parameters={"ishigami.x1": {"values": [9.0]}})
+    with pytest.raises(ScenarioError, match=r"(?s)sweep.parameters.ishigami.x1 = 9.0.*less than"):
+        sweep(scenario, "/nonexistent/never", out_of_range, progress=False)
+    with pytest.raises(ValueError, match="a grid needs 'values'"):
+        SweepSpec(parameters={"ishigami.x1": {"low": 0, "high": 1}})
+
+
+def test_kill_minus_nine_leaves_a_readable_store_that_resumes(tmp_path):
+    scenario_file = tmp_path / "slow.toml"
+    scenario_file.write_text(
+        'name = "slow"\ndomain = "ishigami"\ndays = 1\nreplications = 1\nseed = 3\n'
+        "[ishigami]\nsleep_s = 0.02\n[regimes.none]\ntype = \"none\"\n"
+        '[sweep]\ndesign = "lhs"\nsamples = 400\n[sweep.parameters]\n'
+        '"ishigami.x1" = { low = -3, high = 3 }\n', encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "store"
+    command = [sys.executable, "-m", "sim", "sweep", str(scenario_file), "--workers", "1",
+               "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ResultsStore(out).parts():
+        time.sleep(0.1)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = len(ResultsStore(out).finished_ids())
+    assert 0 < done < 400
+    assert main(["sweep", str(scenario_file), "--workers", "1", "--out", str(out)]) == 0
+    runs = ResultsStore(out).read()
+    assert len(runs) == 400 and (runs["status"] == "ok").all()
+
+
+def test_cli_sweep_and_analyse(tmp_path, capsys):
+    scenario_file = tmp_path / "i.toml"
+    scenario_file.write_text(
+        'name = "i"\ndomain = "ishigami"\ndays = 1\nreplications = 2\nseed = 1\n'
+        "[ishigami]\nnoise_sd = 0.1\n[regimes.none]\ntype = \"none\"\n"
+        '[regimes.kpi]\ntype = "kpi"\nmeasure = "share_within"\nwithin = 1\ntarget = 0.5\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "store"
+    assert main(["sweep", str(scenario_file), "--param", "ishigami.x1=-1,0,1",
+                 "--workers", "1", "--out", str(out)]) == 0  # fmt: skip
+    assert main(["analyse", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "runs: 12 ok, 0 failed, 0 missing of 12 planned" in printed
+    for name in ("regimes", "differences"):
+        assert (out / "analysis" / f"{name}.csv").exists()
+        assert (out / "analysis" / f"{name}.parquet").exists()
+    regimes = pd.read_parquet(out / "analysis" / "regimes.parquet")
+    assert sorted(regimes["ishigami.x1"].unique()) == [-1, 0, 1]
+    assert main(["sweep", str(scenario_file), "--workers", "1", "--out", str(out)]) == 2
+    assert "no parameters" in capsys.readouterr().err
