@@ -59,8 +59,9 @@ def plan(
         point_rows.append({"point": index, "point_id": point_id, **point})
         for replication in range(replications):
             for regime in scenario.regimes:
-                run_id = _digest({"index": index, "point": point, "regime": regime,
-                                  "replication": replication, "seed": seed, "days": days})  # fmt: skip
+                key = {"index": index, "point": point, "regime": regime,
+                       "replication": replication, "seed": seed, "days": days}  # fmt: skip
+                run_id = _digest(key)
                 tasks.append({
                     "id": run_id, "point": index, "point_id": point_id, "params": point,
                     "regime": regime, "replication": replication,
