@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
         help="a swept parameter by dotted name (replaces the scenario's [sweep] parameters)",
     )  # fmt: skip
     swept.add_argument("--replications", type=int, help="default: the scenario's")
+    swept.add_argument(
+        "--keep-tables", action="store_true",
+        help="also store each run's detail tables (patients, ...) under DIR/tables/",
+    )  # fmt: skip
     swept.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     swept.add_argument(
         "--cluster", metavar="ADDRESS",
@@ -226,7 +230,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else _default_out(scenario.name, f"sweep-{spec.design}")
     report = sweep(
         scenario, out, spec, replications=args.replications, days=args.days, seed=args.seed,
-        workers=args.workers, cluster=args.cluster,
+        workers=args.workers, cluster=args.cluster, keep_tables=args.keep_tables,
     )  # fmt: skip
     print(
         f"{report.ran} runs done ({report.failed} failed), {report.skipped} already in the "

@@ -189,3 +189,32 @@ def test_cli_sweep_and_analyse(tmp_path, capsys):
     assert sorted(regimes["ishigami.x1"].unique()) == [-1, 0, 1]
     assert main(["sweep", str(scenario_file), "--workers", "1", "--out", str(out)]) == 2
     assert "no parameters" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cluster", [None, "local"], ids=["local-pool", "dask"])
+def test_a_killed_worker_is_retried(tmp_path, cluster):
+    marker = tmp_path / "crashed-once"
+    scenario = validate(ishigami(crash_once_marker=str(marker)))
+    report = sweep(scenario, tmp_path / "k", grid(values=(-1.0, 1.0)), replications=1,
+                   workers=2, cluster=cluster, progress=False)  # fmt: skip
+    assert marker.exists()  # a worker process really died
+    runs = ResultsStore(tmp_path / "k").read()
+    assert report.failed == 0 and len(runs) == 8 and (runs["status"] == "ok").all()
+
+
+def test_detail_tables_are_optional(tmp_path):
+    scenario = validate(ishigami())
+    sweep(scenario, tmp_path / "off", grid(values=(0.0,)), replications=1, progress=False)
+    assert not (tmp_path / "off" / "tables").exists()
+    hospital = validate({
+        **ishigami(), "domain": "hospital", "name": "h", "days": 2, "ishigami": None,
+        "hospital": {"eds": [{"name": "a", "arrivals_per_day": 50, "clinicians_peak": 4,
+                              "cubicles": 8, "beds": 40}]},
+        "regimes": {"none": {"type": "none"}},
+    })  # fmt: skip
+    spec = SweepSpec(parameters={"stakes.level": {"values": [0.0, 1.0]}})
+    sweep(hospital, tmp_path / "on", spec, replications=1, progress=False, keep_tables=True)
+    runs = ResultsStore(tmp_path / "on").read()
+    for run_id in runs["id"]:
+        patients = pd.read_parquet(tmp_path / "on" / "tables" / "patients" / f"{run_id}.parquet")
+        assert len(patients) > 50

@@ -8,7 +8,9 @@ ST1 = 0.558, ST2 = 0.442, ST3 = 0.244.
 from __future__ import annotations
 
 import math
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +28,11 @@ class IshigamiParams(BaseModel):
     b: float = 0.1
     noise_sd: float = Field(default=0.0, ge=0, description="Seeded noise added to y.")
     sleep_s: float = Field(default=0.0, ge=0, description="Wall time each evaluation takes.")
+    crash_once_marker: str | None = Field(
+        default=None,
+        description="If this file does not exist, create it and kill the process running the "
+        "evaluation (tests recovery from a dead worker).",
+    )
     fail_above_x1: float | None = Field(
         default=None, description="Raise an error when x1 exceeds this (tests failure handling)."
     )
@@ -41,6 +48,11 @@ def simulate(params: IshigamiParams, regime_name: str, regime, *, seed, days, wa
     """Evaluate the function once; the regime is ignored."""
     if params.fail_above_x1 is not None and params.x1 > params.fail_above_x1:
         raise ValueError(f"x1 = {params.x1:.3f} is above fail_above_x1")
+    if params.crash_once_marker is not None:
+        marker = Path(params.crash_once_marker)
+        if not marker.exists():
+            marker.touch()
+            os._exit(1)
     if params.sleep_s:
         time.sleep(params.sleep_s)
     y = ishigami(params.x1, params.x2, params.x3, params.a, params.b)

@@ -85,6 +85,14 @@ class ResultsStore:
             os.fsync(handle.fileno())
         os.replace(temporary, self.runs / name)
 
+    def write_table(self, name: str, run_id: str, table: pd.DataFrame) -> None:
+        """Store one run's detail table as tables/NAME/RUN_ID.parquet, atomically."""
+        folder = self.folder / "tables" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{run_id}.parquet.tmp"
+        table.to_parquet(temporary, index=False)
+        os.replace(temporary, folder / f"{run_id}.parquet")
+
     def parts(self) -> list[Path]:
         """The finished part files, in a stable order."""
         return sorted(self.runs.glob("part-*.parquet")) if self.runs.exists() else []

@@ -83,7 +83,10 @@ def check_parameters(scenario: Scenario, spec: SweepSpec) -> None:
 
 
 def run_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run a batch of sweep tasks; a run that raises becomes a 'failed' row."""
+    """Run a batch of sweep tasks; a run that raises becomes a 'failed' row.
+
+    A task asking to keep its tables gets them under the row's `_tables` key.
+    """
     rows = []
     for task in batch:
         started = time.perf_counter()
@@ -99,6 +102,8 @@ def run_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 replication=task["replication"],
             )  # fmt: skip
             row.update(status="ok", error="", **result.summary)
+            if task.get("keep_tables"):
+                row["_tables"] = result.tables
         except Exception as error:  # recorded; the sweep goes on
             last = traceback.format_exception_only(error)[-1].strip()
             row.update(status="failed", error=last)
@@ -134,8 +139,13 @@ def sweep(
     workers: int = 1,
     cluster: str | None = None,
     progress: bool = True,
+    keep_tables: bool = False,
 ) -> SweepReport:
-    """Run a sweep into the results store at `out`, skipping runs already stored there."""
+    """Run a sweep into the results store at `out`, skipping runs already stored there.
+
+    With `keep_tables`, each run's detail tables (e.g. patients) are stored too, as
+    `tables/NAME/RUN_ID.parquet`; they are off by default because they are large.
+    """
     spec = spec or scenario.sweep
     if spec is None:
         raise ScenarioError("sweep: the scenario has no [sweep] table and none was given")
@@ -165,7 +175,7 @@ def sweep(
 
     done = store.finished_ids()
     todo = [
-        {**t, "scenario": scenario, "seed": seed, "days": days}
+        {**t, "scenario": scenario, "seed": seed, "days": days, "keep_tables": keep_tables}
         for t in tasks if t["id"] not in done
     ]  # fmt: skip
     size = batch_size(scenario, days, len(todo), workers)
@@ -177,6 +187,9 @@ def sweep(
                desc=scenario.name, disable=not progress)  # fmt: skip
     try:
         for rows in executor.run(run_batch, batches, failed_rows):
+            for row in rows:
+                for name, table in row.pop("_tables", {}).items():
+                    store.write_table(name, row["id"], table)
             store.append(rows)
             failed += sum(r["status"] != "ok" for r in rows)
             bar.update(len(rows))
