@@ -184,7 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _print_ledgers(runs, scenario.domain)
     if diffs is not None:
         print(f"\nPaired differences from '{reference}' (same patients): mean [95% CI]")
-        print(format_table(diffs.rename(columns={"difference": "mean"})))
+        print(format_table(diffs, value="difference"))
     print(f"\nwrote {out}")
     return 0
 

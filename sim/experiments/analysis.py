@@ -6,18 +6,15 @@ finished runs, and the report says how many are missing or failed.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.experiments.design import SweepSpec
 from sim.experiments.domains import get_domain
 from sim.experiments.output import write_json
-from sim.experiments.stats import t_interval
+from sim.experiments.stats import paired_differences, regime_table
 from sim.experiments.store import ResultsStore, StoreError
 
 
@@ -37,73 +34,6 @@ class Analysis:
         if self.sensitivity is not None:
             found["sensitivity"] = self.sensitivity
         return {name: table for name, table in found.items() if not table.empty}
-
-
-def bootstrap_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap 95% interval of the mean (nan for fewer than 2 finite values)."""
-    values = values[np.isfinite(values)]
-    if len(values) < 2 or np.ptp(values) == 0:
-        mean = float(np.mean(values)) if len(values) else math.nan
-        return (mean, mean) if len(values) >= 2 else (math.nan, math.nan)
-    result = stats.bootstrap(
-        (values,), np.mean, n_resamples=1000, confidence_level=0.95, method="percentile",
-        rng=np.random.default_rng(seed),
-    )  # fmt: skip
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
-
-
-def _groups(runs: pd.DataFrame, by: list[str]):
-    if not by:
-        yield {}, runs
-        return
-    for key, group in runs.groupby(by, sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        yield dict(zip(by, key, strict=True)), group
-
-
-def regime_summary(runs: pd.DataFrame, metrics: list[str], by: list[str]) -> pd.DataFrame:
-    """Mean, t and bootstrap 95% intervals of each metric per regime (and group)."""
-    rows = []
-    for labels, group in _groups(runs, by):
-        for regime, block in group.groupby("regime", sort=False):
-            for metric in metrics:
-                values = block[metric].to_numpy(dtype=float)
-                mean, low, high = t_interval(values)
-                b_low, b_high = bootstrap_interval(values)
-                rows.append({**labels, "regime": regime, "metric": metric, "n": int(
-                    np.isfinite(values).sum()), "mean": mean, "t_low": low, "t_high": high,
-                    "boot_low": b_low, "boot_high": b_high})  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def paired_summary(
-    runs: pd.DataFrame, metrics: list[str], reference: str, by: list[str]
-) -> pd.DataFrame:
-    """Each regime minus `reference`, paired on (design point, replication)."""
-    rows = []
-    for labels, group in _groups(runs, by):
-        wide = group.set_index(["point_id", "replication", "regime"])
-        if reference not in group["regime"].values:
-            continue
-        base = wide.xs(reference, level="regime")
-        for regime in group["regime"].unique():
-            if regime == reference:
-                continue
-            other = wide.xs(regime, level="regime")
-            common = base.index.intersection(other.index)
-            for metric in metrics:
-                diff = (other.loc[common, metric] - base.loc[common, metric]).to_numpy(float)
-                if not np.isfinite(diff).any():
-                    continue
-                mean, low, high = t_interval(diff)
-                b_low, b_high = bootstrap_interval(diff)
-                sd = float(np.nanstd(diff, ddof=1)) if np.isfinite(diff).sum() > 1 else math.nan
-                rows.append({**labels, "regime": regime, "reference": reference,
-                             "metric": metric, "pairs": int(np.isfinite(diff).sum()),
-                             "difference": mean, "t_low": low, "t_high": high,
-                             "boot_low": b_low, "boot_high": b_high,
-                             "effect_size": mean / sd if sd and sd > 0 else math.nan})  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def sensitivity(
@@ -179,9 +109,11 @@ def analyse(
     reference = reference or ("none" if "none" in regimes else (regimes[0] if regimes else None))
     if ok.empty:
         return Analysis(status, pd.DataFrame(), pd.DataFrame(), None, notes)
-    table = regime_summary(ok, metrics, by)
+    table = regime_table(ok, metrics, by)
     differences = (
-        paired_summary(ok, metrics, reference, by) if len(regimes) > 1 else pd.DataFrame()
+        paired_differences(ok, metrics, reference, ("point_id", "replication"), by)
+        if len(regimes) > 1
+        else pd.DataFrame()
     )
     points = pd.read_parquet(store.folder / "points.parquet")
     output = output or domain.sensitivity_output

@@ -1,8 +1,9 @@
-"""Regime statistics: means and paired differences with 95% t confidence intervals."""
+"""Regime statistics: means and paired differences with t and bootstrap 95% intervals."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,44 +22,85 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     return mean, mean - half, mean + half
 
 
-def regime_table(runs: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
-    """Mean and 95% CI of each metric for each regime (long format)."""
+def bootstrap_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of the mean (nan for fewer than 2 finite values)."""
+    values = values[np.isfinite(values)]
+    if len(values) < 2:
+        return math.nan, math.nan
+    if np.ptp(values) == 0:
+        return float(values[0]), float(values[0])
+    result = stats.bootstrap(
+        (values,), np.mean, n_resamples=1000, confidence_level=0.95, method="percentile",
+        rng=np.random.default_rng(seed),
+    )  # fmt: skip
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _groups(runs: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict, pd.DataFrame]]:
+    if not by:
+        yield {}, runs
+        return
+    for key, group in runs.groupby(list(by), sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, key, strict=True)), group
+
+
+def regime_table(
+    runs: pd.DataFrame, metrics: Sequence[str], by: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Mean with t and bootstrap 95% intervals of each metric, per regime (and group)."""
     rows = []
-    for regime, group in runs.groupby("regime", sort=False):
-        for metric in metrics:
-            mean, low, high = t_interval(group[metric].to_numpy(dtype=float))
-            rows.append(
-                {"regime": regime, "metric": metric, "mean": mean, "low": low, "high": high}
-            )
+    for labels, group in _groups(runs, by):
+        for regime, block in group.groupby("regime", sort=False):
+            for metric in metrics:
+                values = block[metric].to_numpy(dtype=float)
+                mean, low, high = t_interval(values)
+                b_low, b_high = bootstrap_interval(values)
+                rows.append({
+                    **labels, "regime": regime, "metric": metric,
+                    "n": int(np.isfinite(values).sum()), "mean": mean, "t_low": low,
+                    "t_high": high, "boot_low": b_low, "boot_high": b_high,
+                })  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def paired_differences(runs: pd.DataFrame, metrics: list[str], reference: str) -> pd.DataFrame:
-    """Each regime minus `reference`, paired by replication, with 95% t CI and effect size.
+def paired_differences(
+    runs: pd.DataFrame,
+    metrics: Sequence[str],
+    reference: str,
+    pair_on: Sequence[str] = ("replication",),
+    by: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Each regime minus `reference`, paired on `pair_on` (same patients under both).
 
-    Metrics undefined for either regime in every pair are left out.
-
-    The effect size is Cohen's d_z: mean paired difference over its standard deviation.
+    Gives the mean difference with t and bootstrap 95% intervals and Cohen's d_z (mean
+    paired difference over its standard deviation). Metrics undefined for either regime in
+    every pair are left out.
     """
-    wide = runs.set_index(["replication", "regime"])
-    base = wide.xs(reference, level="regime")
     rows = []
-    for regime in runs["regime"].unique():
-        if regime == reference:
+    for labels, group in _groups(runs, by):
+        if reference not in set(group["regime"]):
             continue
-        other = wide.xs(regime, level="regime")
-        common = base.index.intersection(other.index)
-        for metric in metrics:
-            diff = (other.loc[common, metric] - base.loc[common, metric]).to_numpy(dtype=float)
-            if not np.isfinite(diff).any():
-                continue  # undefined for one of the two regimes (e.g. 'met' with no target)
-            mean, low, high = t_interval(diff)
-            sd = float(np.nanstd(diff, ddof=1)) if np.isfinite(diff).sum() > 1 else math.nan
-            rows.append({
-                "regime": regime, "reference": reference, "metric": metric, "difference": mean,
-                "low": low, "high": high, "effect_size": mean / sd if sd and sd > 0 else math.nan,
-                "pairs": int(np.isfinite(diff).sum()),
-            })  # fmt: skip
+        wide = group.set_index([*pair_on, "regime"])
+        base = wide.xs(reference, level="regime")
+        for regime in group["regime"].unique():
+            if regime == reference:
+                continue
+            other = wide.xs(regime, level="regime")
+            common = base.index.intersection(other.index)
+            for metric in metrics:
+                diff = (other.loc[common, metric] - base.loc[common, metric]).to_numpy(float)
+                if not np.isfinite(diff).any():
+                    continue
+                mean, low, high = t_interval(diff)
+                b_low, b_high = bootstrap_interval(diff)
+                sd = float(np.nanstd(diff, ddof=1)) if np.isfinite(diff).sum() > 1 else math.nan
+                rows.append({
+                    **labels, "regime": regime, "reference": reference, "metric": metric,
+                    "pairs": int(np.isfinite(diff).sum()), "difference": mean, "t_low": low,
+                    "t_high": high, "boot_low": b_low, "boot_high": b_high,
+                    "effect_size": mean / sd if sd and sd > 0 else math.nan,
+                })  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -71,11 +113,10 @@ def _cell(mean: float, low: float, high: float) -> str:
 
 
 def format_table(table: pd.DataFrame, value: str = "mean") -> str:
-    """Render a long regime table as text: metrics down, regimes across."""
+    """Render a long table as text: metrics down, regimes across, `value` [t interval]."""
     cells = table.assign(cell=[_cell(m, lo, hi) for m, lo, hi in zip(
-        table[value], table["low"], table["high"], strict=True)])  # fmt: skip
-    column = "regime"
-    wide = cells.pivot(index="metric", columns=column, values="cell")
+        table[value], table["t_low"], table["t_high"], strict=True)])  # fmt: skip
+    wide = cells.pivot(index="metric", columns="regime", values="cell")
     wide = wide.reindex(index=list(dict.fromkeys(table["metric"])))
-    wide = wide[list(dict.fromkeys(table[column]))]
+    wide = wide[list(dict.fromkeys(table["regime"]))]
     return wide.to_string()
