@@ -68,6 +68,31 @@ def _hospital() -> Domain:
     )  # fmt: skip
 
 
+def _courts() -> Domain:
+    from sim.courts import ALL_LEVERS, check_regime, simulate
+
+    return Domain(
+        section="courts",
+        levers=tuple(lever.name for lever in ALL_LEVERS),
+        simulate=simulate,
+        check_regime=check_regime,
+        measured=("measured_mean_days_to_trial", "regime_score", "regime_met_pct"),
+        true=(
+            "backlog_mean_age_days", "backlog_cases", "backlog_over_1y_pct",
+            "backlog_over_2y_pct", "wrongful_convictions", "wrongful_acquittals",
+            "victim_attrition_pct", "ineffective_trial_pct", "cracked_trial_pct",
+            "ctl_breaches", "guilty_plea_pct", "outcome_consistency", "victim_satisfaction",
+            "appeals_allowed", "trial_time_given_pct",
+        ),
+        behaviour=("lever_quick_first", "lever_over_listing", "lever_rush",
+                   "lever_plea_pressure", "lever_discontinue_old"),
+        # receipts per second of one core: an assumption until benchmarked
+        seconds_per_run=lambda p, days: 0.05 + sum(c.receipts_per_day for c in p.centres)
+        * days / 5e4,
+        sensitivity_output="backlog_over_1y_pct",
+    )  # fmt: skip
+
+
 def _ishigami() -> Domain:
     from sim.experiments.analytic import simulate
 
@@ -84,7 +109,11 @@ def _ishigami() -> Domain:
     )
 
 
-_FACTORIES: dict[str, Callable[[], Domain]] = {"hospital": _hospital, "ishigami": _ishigami}
+_FACTORIES: dict[str, Callable[[], Domain]] = {
+    "hospital": _hospital,
+    "courts": _courts,
+    "ishigami": _ishigami,
+}
 
 
 def domain_names() -> list[str]:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.behaviour import BehaviourSettings
+from sim.courts.params import CourtParams
 from sim.experiments.analytic import IshigamiParams
 from sim.experiments.design import SweepSpec
 from sim.experiments.domains import domain_names, get_domain
@@ -35,12 +36,13 @@ class Scenario(BaseModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    domain: Literal["hospital", "ishigami"]
+    domain: Literal["hospital", "courts", "ishigami"]
     days: float = Field(gt=0, description="Simulated days per run.")
     warmup_days: float = Field(default=0.0, ge=0, description="Days excluded from summaries.")
     replications: int = Field(default=5, ge=1)
     seed: int = Field(default=0, ge=0)
     hospital: HospitalParams | None = None
+    courts: CourtParams | None = None
     ishigami: IshigamiParams | None = None
     behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
     stakes: Stakes = Field(default_factory=Stakes)
@@ -215,7 +217,11 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> None:
 def _is_mapping_field(parent: list[str]) -> bool:
     """Whether the table at `parent` takes free keys (e.g. audit.detection, behaviour.mix)."""
     return ".".join(parent) in {
-        "audit.detection", "behaviour.mix", "behaviour.types", "regimes", "sweep.parameters"
+        "audit.detection",
+        "behaviour.mix",
+        "behaviour.types",
+        "regimes",
+        "sweep.parameters",
     }
 
 

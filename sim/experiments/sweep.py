@@ -197,6 +197,10 @@ def sweep(
     finally:
         bar.close()
     return SweepReport(
-        store.folder, len(tasks), len(tasks) - len(todo), len(todo), failed,
+        store.folder,
+        len(tasks),
+        len(tasks) - len(todo),
+        len(todo),
+        failed,
         time.perf_counter() - started,
     )

@@ -1,0 +1,79 @@
+"""The Crown Court decision-makers: listing officers, judges and prosecutors (Mesa agents)."""
+
+from __future__ import annotations
+
+import mesa
+
+from sim.behaviour import BehaviourSettings, DecisionMaker, Lever, MotivationType
+from sim.courts.flow import Centre
+
+LISTING_LEVERS = (
+    Lever("quick_first", "gaming", "List the quickest trials first instead of the oldest."),
+    Lever("over_listing", "care", "List more trials than courtrooms, expecting some to crack."),
+)
+JUDGE_LEVERS = (Lever("rush", "gaming", "Allow less trial time than the case needs."),)
+PROSECUTOR_LEVERS = (
+    Lever("plea_pressure", "gaming", "Press defendants to plead guilty at the first hearing."),
+    Lever("discontinue_old", "gaming", "Discontinue old cases with weak evidence."),
+)
+ALL_LEVERS = LISTING_LEVERS + JUDGE_LEVERS + PROSECUTOR_LEVERS
+LEVER_KINDS = {lever.name: lever.kind for lever in ALL_LEVERS}
+
+
+class _CentreAgent(DecisionMaker):
+    role = ""
+
+    def __init__(self, model, centre: Centre, levers, motivation, settings, unit: str) -> None:
+        super().__init__(model, levers, motivation, settings)
+        self.centre = centre
+        self.unit = unit
+
+
+class ListingOfficer(_CentreAgent):
+    """Decides the order in which a centre's trials are listed, and how many."""
+
+    role = "listing_officer"
+
+    def __init__(self, model: mesa.Model, centre: Centre, motivation: MotivationType,
+                 settings: BehaviourSettings) -> None:  # fmt: skip
+        """Create the listing officer of `centre`."""
+        super().__init__(model, centre, LISTING_LEVERS, motivation, settings, centre.params.name)
+
+    def apply(self) -> None:
+        """Put this period's settings into effect."""
+        self.centre.quick_first = self.level("quick_first")
+        self.centre.over_listing = self.level("over_listing")
+
+
+class Judge(_CentreAgent):
+    """Hears trials at one centre and decides how much time each is allowed."""
+
+    role = "judge"
+
+    def __init__(self, model: mesa.Model, centre: Centre, slot: int, motivation: MotivationType,
+                 settings: BehaviourSettings) -> None:  # fmt: skip
+        """Create judge number `slot` of `centre`."""
+        unit = f"{centre.params.name}/judge-{slot}"
+        super().__init__(model, centre, JUDGE_LEVERS, motivation, settings, unit)
+        self.slot = slot
+
+    def apply(self) -> None:
+        """Put this period's setting into effect for this judge's trials."""
+        self.centre.judge_rush[self.slot] = self.level("rush")
+
+
+class Prosecutor(_CentreAgent):
+    """Reviews a centre's cases: pressure to plead, and discontinuing old, weak cases."""
+
+    role = "prosecutor"
+
+    def __init__(self, model: mesa.Model, centre: Centre, motivation: MotivationType,
+                 settings: BehaviourSettings) -> None:  # fmt: skip
+        """Create the prosecutor of `centre`."""
+        super().__init__(model, centre, PROSECUTOR_LEVERS, motivation, settings,
+                         centre.params.name)  # fmt: skip
+
+    def apply(self) -> None:
+        """Put this period's settings into effect."""
+        self.centre.plea_pressure = self.level("plea_pressure")
+        self.centre.discontinue_old = self.level("discontinue_old")

@@ -1,0 +1,284 @@
+"""The case-flow core: receipts, plea hearings, listing, trials and verdicts, day by day.
+
+Cases are rows of numpy columns (a case table), not Mesa agents: a system of centres
+handles tens of thousands of cases a year and the daily steps act on whole groups of
+cases at once. Every chance a case meets (plea, crack, ineffective listing, verdict,
+appeal, discontinuance) is decided by a uniform drawn for that case on receipt, and the
+victim's withdrawal day is drawn on receipt from a hazard that rises with delay, so the
+same seed gives the same cases and the same luck under every regime.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.courts.params import CentreParams, CourtParams
+
+# states
+PRE_PTPH, WAITING, IN_TRIAL, DONE = range(4)
+# outcomes
+OPEN, GUILTY_PLEA, CONVICTED, ACQUITTED, DISCONTINUED, WITHDREW = range(6)
+OUTCOMES = ("still open", "guilty plea", "convicted", "acquitted", "discontinued",
+            "victim withdrew")  # fmt: skip
+_GOLDEN = 0.6180339887498949  # rotates a case's uniform for each relisting
+
+_FLOAT = ("received_day", "evidence", "trial_days_needed", "u_plea", "u_crack", "u_ineffective",
+          "u_verdict", "u_appeal", "u_discontinue", "withdrawal_day", "ptph_day",
+          "first_listed_day", "trial_start_day", "trial_end_day", "completed_day",
+          "trial_days_given")  # fmt: skip
+_INT = ("centre", "offence", "state", "outcome", "listings", "ineffective", "judge")
+_BOOL = ("custody", "victim", "true_guilty", "wrong_verdict", "ctl_breach", "cracked",
+         "late_plea", "appeal_allowed")  # fmt: skip
+
+
+class CaseTable:
+    """Growable columns of case attributes and timestamps."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        """Allocate empty columns."""
+        self.n = 0
+        self.cols: dict[str, np.ndarray] = {}
+        for name in _FLOAT:
+            self.cols[name] = np.full(capacity, np.nan)
+        for name in _INT:
+            self.cols[name] = np.zeros(capacity, dtype=np.int64)
+        for name in _BOOL:
+            self.cols[name] = np.zeros(capacity, dtype=bool)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The live part of column `name`."""
+        return self.cols[name][: self.n]
+
+    def add(self, values: dict[str, np.ndarray]) -> None:
+        """Append cases given as equal-length arrays (missing columns keep defaults)."""
+        count = len(next(iter(values.values())))
+        if self.n + count > len(self.cols["centre"]):
+            size = max(2 * len(self.cols["centre"]), self.n + count)
+            for name, column in self.cols.items():
+                grown = np.full(size, np.nan) if column.dtype == float else np.zeros(
+                    size, dtype=column.dtype)  # fmt: skip
+                grown[: self.n] = column[: self.n]
+                self.cols[name] = grown
+        for name, array in values.items():
+            self.cols[name][self.n : self.n + count] = array
+        self.n += count
+
+
+def withdrawal_day(
+    received: np.ndarray, victim: np.ndarray, hazard: float, growth: float, e: np.ndarray
+) -> np.ndarray:
+    """Day a victim withdraws (never without a victim).
+
+    The withdrawal hazard per year is hazard x (1 + growth x t), t in years since receipt;
+    the victim withdraws when its integral reaches the exponential draw `e` (inverse
+    transform sampling).
+    """
+    if hazard <= 0:
+        return np.full(len(received), np.inf)
+    if growth <= 0:
+        years = e / hazard
+    else:  # hazard (t + growth t^2 / 2) = e
+        years = (-1.0 + np.sqrt(1.0 + 2.0 * growth * e / hazard)) / growth
+    return np.where(victim, received + 365.0 * years, np.inf)
+
+
+class Centre:
+    """Courtrooms, the sitting-day budget and the levers of one Crown Court centre."""
+
+    def __init__(self, index: int, params: CentreParams, judges: int) -> None:
+        """Create a centre with all levers at 0."""
+        self.index = index
+        self.params = params
+        self.room_free_day = np.zeros(params.courtrooms)
+        self.sitting_carry = 0.0
+        self.quick_first = 0.0
+        self.over_listing = 0.0
+        self.plea_pressure = 0.0
+        self.discontinue_old = 0.0
+        self.judge_rush = [0.0] * judges
+
+
+class CourtFlow:
+    """Daily flow of cases through every centre."""
+
+    def __init__(self, params: CourtParams, rng: np.random.Generator) -> None:
+        """Create the centres; `rng` draws every case's attributes (common random numbers)."""
+        self.params = params
+        self.rng = rng
+        self.cases = CaseTable()
+        self.centres = [
+            Centre(i, c, params.judges_per_centre) for i, c in enumerate(params.centres)
+        ]
+        self.day = 0
+        for centre in self.centres:
+            if centre.params.initial_backlog:
+                self._receive(centre, centre.params.initial_backlog, start=-365.0)
+
+    # ---- receipts ------------------------------------------------------------------------
+    def receive_day(self, day: int) -> None:
+        """Draw the day's receipts at every centre."""
+        for centre in self.centres:
+            count = int(self.rng.poisson(centre.params.receipts_per_day))
+            self._receive(centre, count, start=float(day))
+
+    def _receive(self, centre: Centre, count: int, start: float) -> None:
+        p, rng = self.params, self.rng
+        if count == 0:
+            return
+        # an initial backlog was received over the past year and is past its plea hearing
+        received = start * rng.random(count) if start < 0 else start + rng.random(count)
+        offence = np.searchsorted(np.cumsum(p.offence_mix), rng.random(count) * sum(p.offence_mix))
+        offence = np.minimum(offence, 3)
+        custody = rng.random(count) < np.asarray(p.custody_prob)[offence]
+        victim = rng.random(count) < np.asarray(p.victim_prob)[offence]
+        evidence = rng.beta(3.0, 2.0, count)
+        guilty = rng.random(count) < p.guilt_base + p.guilt_evidence * evidence
+        mean_days = np.asarray(p.trial_days_mean)[offence]
+        needed = np.maximum(1.0, np.round(rng.gamma(2.0, mean_days / 2.0)))
+        draws = rng.random((6, count))
+        exits = rng.exponential(1.0, count)
+        backlog = start < 0
+        self.cases.add({
+            "centre": np.full(count, centre.index), "received_day": received,
+            "offence": offence, "custody": custody, "victim": victim, "evidence": evidence,
+            "true_guilty": guilty, "trial_days_needed": needed, "u_plea": draws[0],
+            "u_crack": draws[1], "u_ineffective": draws[2], "u_verdict": draws[3],
+            "u_appeal": draws[4], "u_discontinue": draws[5],
+            "withdrawal_day": withdrawal_day(received, victim, p.withdrawal_hazard_per_year,
+                                             p.withdrawal_growth_per_year, exits),
+            "ptph_day": received if backlog else received + p.ptph_delay_days,
+            "state": np.full(count, WAITING if backlog else PRE_PTPH),
+            "judge": rng.integers(0, p.judges_per_centre, count),
+        })  # fmt: skip
+
+    # ---- one day ---------------------------------------------------------------------------
+    def step(self, day: int) -> None:
+        """Advance every centre through day `day`."""
+        self.day = day
+        c = self.cases
+        state, centre_of = c["state"], c["centre"]
+        self._withdrawals(day)
+        self._plea_hearings(day)
+        self._verdicts(day)
+        open_custody = (state == WAITING) & c["custody"] & ~c["ctl_breach"]
+        breach = open_custody & (day - c["received_day"] > self.params.custody_time_limit_days)
+        c["ctl_breach"][breach] = True
+        if day % 7 >= 5:  # no trials at weekends
+            return
+        waiting = np.flatnonzero(state == WAITING)
+        for centre in self.centres:
+            self._list_trials(centre, day, waiting[centre_of[waiting] == centre.index])
+
+    def _finish(self, index: np.ndarray, outcome: int, day: float) -> None:
+        c = self.cases
+        c["state"][index] = DONE
+        c["outcome"][index] = outcome
+        c["completed_day"][index] = day
+
+    def _withdrawals(self, day: int) -> None:
+        c = self.cases
+        pending = (c["state"] == PRE_PTPH) | (c["state"] == WAITING)
+        self._finish(np.flatnonzero(pending & (c["withdrawal_day"] <= day)), WITHDREW, day)
+
+    def _plea_hearings(self, day: int) -> None:
+        c, p = self.cases, self.params
+        due = np.flatnonzero((c["state"] == PRE_PTPH) & (c["ptph_day"] <= day))
+        if len(due) == 0:
+            return
+        pressure = np.array([self.centres[k].plea_pressure for k in c["centre"][due]])
+        chance = p.plea_base + p.plea_evidence * (c["evidence"][due] - 0.5)
+        chance = np.where(c["true_guilty"][due], chance, chance * p.plea_innocent_factor)
+        chance = np.clip(chance + p.plea_pressure_effect * pressure, 0.0, 1.0)
+        pleads = c["u_plea"][due] < chance
+        self._finish(due[pleads], GUILTY_PLEA, day)
+        c["wrong_verdict"][due[pleads]] = ~c["true_guilty"][due[pleads]]
+        c["state"][due[~pleads]] = WAITING
+
+    def _verdicts(self, day: int) -> None:
+        c, p = self.cases, self.params
+        ending = np.flatnonzero((c["state"] == IN_TRIAL) & (c["trial_end_day"] <= day))
+        if len(ending) == 0:
+            return
+        guilty, evidence = c["true_guilty"][ending], c["evidence"][ending]
+        chance = np.where(
+            guilty,
+            p.convict_guilty_base + p.convict_guilty_evidence * evidence,
+            p.convict_innocent_base + p.convict_innocent_evidence * evidence,
+        )
+        rushed = 1.0 - c["trial_days_given"][ending] / c["trial_days_needed"][ending]
+        chance = chance + np.minimum(p.rush_error * rushed, 1.0) * (0.5 - chance)
+        convicted = c["u_verdict"][ending] < chance
+        self._finish(ending[convicted], CONVICTED, day)
+        self._finish(ending[~convicted], ACQUITTED, day)
+        wrong = convicted != guilty
+        c["wrong_verdict"][ending] = wrong
+        wrongful = convicted & ~guilty
+        allowed = c["u_appeal"][ending] < p.appeal_prob_wrongful * p.appeal_allowed_wrongful
+        c["appeal_allowed"][ending] = wrongful & allowed
+
+    def sitting_rooms(self, centre: Centre, day: int) -> int:
+        """Courtrooms sitting today under the sitting-day budget (carrying fractions)."""
+        factor = 1.0
+        for change in self.params.sitting_day_changes:
+            if day >= change.day:
+                factor = change.factor
+        centre.sitting_carry += centre.params.sitting_days_per_year * factor / 250.0
+        rooms = min(int(centre.sitting_carry), centre.params.courtrooms)
+        centre.sitting_carry -= rooms
+        return rooms
+
+    def _list_trials(self, centre: Centre, day: int, waiting: np.ndarray) -> None:
+        c, p = self.cases, self.params
+        free_rooms = np.flatnonzero(centre.room_free_day <= day)
+        sitting = self.sitting_rooms(centre, day)
+        rooms = free_rooms[: max(0, sitting - int(np.sum(centre.room_free_day > day)))]
+        if len(rooms) == 0 or len(waiting) == 0:
+            return
+        listed = round(len(rooms) * (1.0 + centre.over_listing * p.overlisting_max))
+        age_rank = np.argsort(np.argsort(c["received_day"][waiting], kind="stable"), kind="stable")
+        length_rank = np.argsort(np.argsort(c["trial_days_needed"][waiting], kind="stable"),
+                                 kind="stable")  # fmt: skip
+        score = (1.0 - centre.quick_first) * age_rank + centre.quick_first * length_rank
+        order = waiting[np.argsort(score, kind="stable")[:listed]]
+        room = 0
+        for case in order:
+            c["listings"][case] += 1
+            if math.isnan(c["first_listed_day"][case]):
+                c["first_listed_day"][case] = day
+            turn = (c["listings"][case] - 1) * _GOLDEN
+            if (c["u_crack"][case] + turn) % 1.0 < p.crack_prob:
+                c["cracked"][case] = True
+                late_plea = c["true_guilty"][case] or c["u_plea"][case] < 0.2
+                c["late_plea"][case] = late_plea
+                self._finish(np.array([case]), GUILTY_PLEA if late_plea else DISCONTINUED, day)
+                c["wrong_verdict"][case] = late_plea and not c["true_guilty"][case]
+                continue
+            years = (day - c["received_day"][case]) / 365.0
+            chance = p.ineffective_base + p.ineffective_per_year * years
+            if (c["u_ineffective"][case] + turn) % 1.0 < chance or room >= len(rooms):
+                c["ineffective"][case] += 1  # witnesses absent, or no court free (over-listed)
+                continue
+            rush = centre.judge_rush[c["judge"][case]]
+            given = max(1.0, round(c["trial_days_needed"][case] * (1.0 - rush * p.rush_max_cut)))
+            c["state"][case] = IN_TRIAL
+            c["trial_start_day"][case] = day
+            c["trial_days_given"][case] = given
+            c["trial_end_day"][case] = day + given * 7.0 / 5.0  # sitting days to calendar days
+            centre.room_free_day[rooms[room]] = c["trial_end_day"][case]
+            room += 1
+
+    # ---- prosecutors' periodic review ---------------------------------------------------------
+    def discontinue(self, centre: Centre, day: int, draw: float) -> None:
+        """Discontinue a share of the centre's old, weak cases awaiting trial."""
+        c, p = self.cases, self.params
+        share = centre.discontinue_old * p.discontinue_max
+        if share <= 0:
+            return
+        old_weak = (
+            (c["state"] == WAITING) & (c["centre"] == centre.index)
+            & (day - c["received_day"] > p.old_case_days) & (c["evidence"] < p.weak_evidence)
+        )  # fmt: skip
+        chosen = old_weak & ((c["u_discontinue"] + draw) % 1.0 < share)
+        self._finish(np.flatnonzero(chosen), DISCONTINUED, day)

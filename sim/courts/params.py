@@ -1,0 +1,193 @@
+"""Validated Crown Court parameters. Each default names its source or says it is an assumption.
+
+Units: days. Lists indexed by offence hold four values in the order of `OFFENCES`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+OFFENCES = ("violence", "sexual", "theft_fraud", "drugs")
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PerOffence = Annotated[list[float], Field(min_length=4, max_length=4)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CentreParams(_Strict):
+    """One Crown Court centre."""
+
+    name: str = Field(min_length=1, description="Label used in tables.")
+    receipts_per_day: float = Field(
+        gt=0, description="Cases received for trial per calendar day (England: ~300/day "
+        "across ~77 centres, MoJ criminal court statistics; a centre's share is an assumption).",
+    )  # fmt: skip
+    courtrooms: int = Field(ge=1, description="Trial courtrooms (assumption).")
+    sitting_days_per_year: float = Field(
+        ge=0, description="Judge sitting days funded for trials per year (MoJ allocates "
+        "sitting days centrally; the centre's share is an assumption).",
+    )  # fmt: skip
+    initial_backlog: int = Field(
+        default=0, ge=0, description="Cases awaiting trial at time zero (assumption)."
+    )
+
+
+class SittingDayChange(_Strict):
+    """A change in the sitting-day budget from a given day (e.g. a mid-year cut)."""
+
+    day: float = Field(ge=0, description="First simulated day of the new budget.")
+    factor: float = Field(gt=0, description="Multiplier on every centre's sitting days.")
+
+
+class CourtParams(_Strict):
+    """Parameters of a system of Crown Court centres."""
+
+    centres: list[CentreParams] = Field(min_length=1)
+    offence_mix: PerOffence = Field(
+        default=[0.36, 0.12, 0.22, 0.30], description="Shares of receipts by offence "
+        "(assumption informed by MoJ Crown Court receipts by offence group)."
+    )  # fmt: skip
+    custody_prob: PerOffence = Field(
+        default=[0.3, 0.3, 0.12, 0.3], description="Share remanded in custody (assumption; "
+        "about a fifth to a quarter of the open caseload, MoJ/HMPPS remand statistics)."
+    )  # fmt: skip
+    victim_prob: PerOffence = Field(
+        default=[0.9, 1.0, 0.7, 0.0], description="Share with an identifiable victim "
+        "(assumption)."
+    )  # fmt: skip
+    trial_days_mean: PerOffence = Field(
+        default=[3.0, 4.5, 4.0, 3.0], description="Mean days a full trial needs "
+        "(assumption; MoJ reports average trial hearing times of a few days)."
+    )  # fmt: skip
+    ptph_delay_days: float = Field(
+        default=28.0, ge=0, description="Receipt to plea and trial preparation hearing "
+        "(Better Case Management: PTPH within 28 days of sending)."
+    )  # fmt: skip
+    plea_base: Probability = Field(
+        default=0.8, description="Chance a guilty defendant pleads at PTPH with average "
+        "evidence (calibrated so ~70% of defendants plead guilty overall, MoJ)."
+    )  # fmt: skip
+    plea_evidence: float = Field(
+        default=0.5, ge=0, description="Added plea chance per unit of evidence above 0.5 "
+        "(assumption)."
+    )  # fmt: skip
+    plea_innocent_factor: Probability = Field(
+        default=0.1, description="Plea chance of an innocent defendant relative to a guilty "
+        "one (assumption; innocent defendants do sometimes plead for the credit)."
+    )  # fmt: skip
+    plea_pressure_effect: float = Field(
+        default=0.2, ge=0, description="Added plea chance at full pressure to plead, for "
+        "guilty and innocent alike (assumption)."
+    )  # fmt: skip
+    guilt_base: Probability = Field(
+        default=0.55, description="Chance a defendant is guilty at zero evidence strength; "
+        "rises linearly to guilt_base + guilt_evidence at full strength (assumption)."
+    )  # fmt: skip
+    guilt_evidence: Probability = Field(default=0.4, description="Assumption.")
+    crack_prob: Probability = Field(
+        default=0.3, description="Chance a listed trial cracks (late plea or offer of no "
+        "evidence); ~35% of trials listed cracked in 2014/15 (NAO 2016)."
+    )  # fmt: skip
+    ineffective_base: Probability = Field(
+        default=0.1, description="Chance a listed trial is ineffective for reasons other "
+        "than court time (13-19% ineffective before 2020, MoJ; assumption for the split)."
+    )  # fmt: skip
+    ineffective_per_year: float = Field(
+        default=0.08, ge=0, description="Added ineffective chance per year the case has "
+        "waited: witnesses stop attending (assumption)."
+    )  # fmt: skip
+    overlisting_max: float = Field(
+        default=0.5, ge=0, description="Extra trials listed per free courtroom at full "
+        "over-listing (assumption; courts over-list against cracks, NAO 2016)."
+    )  # fmt: skip
+    withdrawal_hazard_per_year: float = Field(
+        default=0.03, ge=0, description="Victim withdrawal hazard per year at receipt "
+        "(assumption; CPS rape complainant withdrawal after charge 2.8% in 2019)."
+    )  # fmt: skip
+    withdrawal_growth_per_year: float = Field(
+        default=1.5, ge=0, description="Relative rise of the withdrawal hazard per year "
+        "waited (assumption; withdrawal rose to 7.3% by 2024 as waits grew, CPS)."
+    )  # fmt: skip
+    custody_time_limit_days: float = Field(
+        default=182.0, gt=0, description="Custody time limit before trial in the Crown "
+        "Court (Prosecution of Offences (Custody Time Limits) Regulations 1987)."
+    )  # fmt: skip
+    convict_guilty_base: Probability = Field(
+        default=0.55, description="Conviction chance of a guilty defendant at zero evidence; "
+        "+ convict_guilty_evidence at full evidence (assumption)."
+    )  # fmt: skip
+    convict_guilty_evidence: Probability = Field(default=0.4, description="Assumption.")
+    convict_innocent_base: Probability = Field(
+        default=0.03, description="Conviction chance of an innocent defendant at zero "
+        "evidence; + convict_innocent_evidence at full evidence (assumption)."
+    )  # fmt: skip
+    convict_innocent_evidence: Probability = Field(default=0.2, description="Assumption.")
+    rush_max_cut: Probability = Field(
+        default=0.4, description="Share of the trial time needed that a judge cuts at full "
+        "rushing (assumption)."
+    )  # fmt: skip
+    rush_error: float = Field(
+        default=0.5, ge=0, description="Verdicts drift toward a coin toss by this much per "
+        "share of needed time cut (assumption)."
+    )  # fmt: skip
+    discontinue_max: Probability = Field(
+        default=0.2, description="Share of old, weak cases discontinued per decision period "
+        "at full intensity (assumption)."
+    )  # fmt: skip
+    old_case_days: float = Field(default=365.0, gt=0, description="'Old' for discontinuance.")
+    weak_evidence: Probability = Field(default=0.45, description="'Weak' for discontinuance.")
+    appeal_prob_wrongful: Probability = Field(
+        default=0.3, description="Chance a wrongful conviction is appealed (assumption)."
+    )
+    appeal_allowed_wrongful: Probability = Field(
+        default=0.5, description="Chance such an appeal is allowed (assumption)."
+    )
+    satisfaction_base: Probability = Field(
+        default=0.8, description="Chance a victim is satisfied after a prompt conclusion "
+        "(assumption; Victims' Commissioner surveys report low satisfaction with delay)."
+    )  # fmt: skip
+    satisfaction_loss_per_year: float = Field(
+        default=0.2, ge=0, description="Fall per year waited (assumption)."
+    )
+    satisfaction_loss_no_trial: float = Field(
+        default=0.3, ge=0, description="Fall when the case ends without a verdict (withdrawn "
+        "or discontinued; assumption)."
+    )  # fmt: skip
+    survey_size: int = Field(default=25, ge=1, description="Victims sampled per period.")
+    judges_per_centre: int = Field(
+        default=4, ge=1, description="Judges modelled as decision-makers per centre."
+    )
+    sitting_day_changes: list[SittingDayChange] = Field(default_factory=list)
+
+    @field_validator("offence_mix")
+    @classmethod
+    def _distribution(cls, value: list[float]) -> list[float]:
+        if any(v < 0 for v in value) or abs(sum(value) - 1.0) > 1e-6:
+            raise ValueError("must be 4 non-negative shares summing to 1")
+        return value
+
+    @field_validator("custody_prob", "victim_prob")
+    @classmethod
+    def _probabilities(cls, value: list[float]) -> list[float]:
+        if any(not 0.0 <= v <= 1.0 for v in value):
+            raise ValueError("each value must be a probability in [0, 1]")
+        return value
+
+    @field_validator("trial_days_mean")
+    @classmethod
+    def _positive(cls, value: list[float]) -> list[float]:
+        if any(not v > 0 for v in value):
+            raise ValueError("each value must be > 0")
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> CourtParams:
+        names = [c.name for c in self.centres]
+        if len(set(names)) != len(names):
+            raise ValueError(f"centre names must be unique, got {names}")
+        return self

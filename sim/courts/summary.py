@@ -1,0 +1,94 @@
+"""Run outputs: the per-case table and the run summary of both ledgers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.courts.agents import JUDGE_LEVERS, LISTING_LEVERS, PROSECUTOR_LEVERS
+from sim.courts.flow import (
+    ACQUITTED,
+    CONVICTED,
+    DONE,
+    GUILTY_PLEA,
+    OUTCOMES,
+    PRE_PTPH,
+    WAITING,
+    WITHDREW,
+)
+from sim.courts.measures import consistency, satisfaction
+from sim.courts.params import OFFENCES
+
+
+def cases_table(model) -> pd.DataFrame:
+    """One row per case received (including any initial backlog)."""
+    c = model.flow.cases
+    names = [centre.name for centre in model.params.centres]
+    return pd.DataFrame({
+        "centre": pd.Categorical.from_codes(c["centre"], names),
+        "received_day": c["received_day"], "offence": pd.Categorical.from_codes(
+            c["offence"], OFFENCES), "custody": c["custody"], "victim": c["victim"],
+        "evidence": c["evidence"], "true_guilty": c["true_guilty"],
+        "ptph_day": c["ptph_day"], "first_listed_day": c["first_listed_day"],
+        "trial_start_day": c["trial_start_day"], "completed_day": c["completed_day"],
+        "outcome": pd.Categorical.from_codes(c["outcome"], OUTCOMES),
+        "trial_days_needed": c["trial_days_needed"], "trial_days_given": c["trial_days_given"],
+        "wrong_verdict": c["wrong_verdict"], "listings": c["listings"],
+        "ineffective_listings": c["ineffective"], "cracked": c["cracked"],
+        "ctl_breach": c["ctl_breach"], "appeal_allowed": c["appeal_allowed"],
+        "warmup": c["received_day"] < model.warmup_days,
+    })  # fmt: skip
+
+
+def _pct(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else math.nan
+
+
+def summarise(model) -> dict[str, float]:
+    """Both ledgers at the end of the run; flows counted after the warm-up."""
+    c, end = model.flow.cases, model.days
+    after = c["received_day"] >= model.warmup_days
+    state, outcome = c["state"], c["outcome"]
+    waiting = (state == WAITING) | (state == PRE_PTPH)
+    ages = end - c["received_day"][waiting]
+    started = np.isfinite(c["trial_start_day"]) & (c["trial_start_day"] >= model.warmup_days)
+    delays = (c["trial_start_day"] - c["received_day"])[started]
+    done = np.flatnonzero((state == DONE) & after)
+    victims = after & c["victim"]
+    listed = c["listings"][after].sum()
+    tried = (outcome == CONVICTED) | (outcome == ACQUITTED)
+    summary = {
+        "cases": float(after.sum()),
+        "measured_mean_days_to_trial": float(np.mean(delays)) if len(delays) else math.nan,
+        "backlog_mean_age_days": float(np.mean(ages)) if len(ages) else math.nan,
+        "backlog_cases": float(waiting.sum()),
+        "backlog_over_1y_pct": _pct(np.sum(ages > 365), len(ages)),
+        "backlog_over_2y_pct": _pct(np.sum(ages > 730), len(ages)),
+        "wrongful_convictions": float(np.sum(c["wrong_verdict"] & after & ~c["true_guilty"])),
+        "wrongful_acquittals": float(np.sum(c["wrong_verdict"] & after & c["true_guilty"])),
+        "victim_attrition_pct": _pct(np.sum(victims & (outcome == WITHDREW)), victims.sum()),
+        "ineffective_trial_pct": _pct(c["ineffective"][after].sum(), listed),
+        "cracked_trial_pct": _pct(c["cracked"][after].sum(), listed),
+        "ctl_breaches": float(np.sum(c["ctl_breach"] & after)),
+        "guilty_plea_pct": _pct(np.sum(outcome[done] == GUILTY_PLEA), len(done)),
+        "outcome_consistency": consistency(c, done[tried[done]]),
+        "victim_satisfaction": float(np.mean(satisfaction(c, done[c["victim"][done]],
+                                                          model.params)))
+        if c["victim"][done].any() else math.nan,
+        "appeals_allowed": float(np.sum(c["appeal_allowed"] & after)),
+        "trial_time_given_pct": _pct(np.nansum(c["trial_days_given"][started]),
+                                     np.nansum(c["trial_days_needed"][started])),
+    }  # fmt: skip
+    rows = [r for r in model.decision_rows if r["day"] > model.warmup_days] or model.decision_rows
+    for lever in (*LISTING_LEVERS, *JUDGE_LEVERS, *PROSECUTOR_LEVERS):
+        values = [r[f"lever_{lever.name}"] for r in rows if f"lever_{lever.name}" in r]
+        summary[f"lever_{lever.name}"] = float(np.mean(values)) if values else 0.0
+    periods = [r for r in model.period_rows if r["day"] > model.warmup_days] or model.period_rows
+    scores = [r["regime_score"] for r in periods]
+    summary["regime_score"] = float(np.mean(scores)) if scores else math.nan
+    met = [model.judge.met(s) for s in scores]
+    summary["regime_met_pct"] = 100.0 * float(np.mean(met)) if met and None not in met else math.nan
+    summary["targets_revised"] = float(model.judge.targets_revised)
+    return summary

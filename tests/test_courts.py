@@ -1,0 +1,86 @@
+"""The Crown Court model: every case accounted for, days ordered, common random numbers."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+import sim
+from sim.experiments.scenario import ScenarioError, load_scenario, with_overrides
+
+SCENARIO = "scenarios/courts_time_to_trial.toml"
+OUTCOMES = {"still open", "guilty plea", "convicted", "acquitted", "discontinued",
+            "victim withdrew"}  # fmt: skip
+
+
+@cache
+def base():
+    return load_scenario(SCENARIO)
+
+
+def small(**overrides):
+    scenario = with_overrides(base(), {"courts.centres.0.initial_backlog": 120, **overrides})
+    data = scenario.model_dump(mode="python")
+    data["courts"]["centres"] = data["courts"]["centres"][:2]
+    return sim.experiments.scenario.validate(data)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    regime=st.sampled_from(["kpi", "okr", "none"]),
+    seed=st.integers(0, 2**16),
+    days=st.integers(20, 120),
+    stakes=st.sampled_from([0.0, 1.0, 5.0]),
+)
+def test_every_case_once_and_days_in_order(regime, seed, days, stakes):
+    result = sim.run(small(**{"stakes.level": stakes}), regime=regime, seed=seed, days=days)
+    cases = result.tables["cases"]
+    assert set(cases["outcome"].unique()) <= OUTCOMES
+    done = cases["outcome"] != "still open"
+    assert done.eq(cases["completed_day"].notna()).all()
+    for earlier, later in [("received_day", "ptph_day"), ("ptph_day", "first_listed_day"),
+                           ("first_listed_day", "trial_start_day"),
+                           ("trial_start_day", "completed_day"),
+                           ("received_day", "completed_day")]:  # fmt: skip
+        both = cases[[earlier, later]].dropna()
+        assert (both[earlier] <= both[later] + 1e-9).all(), (earlier, later)
+    assert (cases["completed_day"].dropna() <= days).all()
+    tried = cases["outcome"].isin(["convicted", "acquitted"])
+    assert cases.loc[tried, "trial_start_day"].notna().all()
+    assert (cases.loc[tried, "trial_days_given"] >= 1).all()
+    assert (cases.loc[tried, "trial_days_given"] <= cases.loc[tried, "trial_days_needed"]).all()
+    wrong = cases["wrong_verdict"]
+    assert (~wrong | cases["outcome"].isin(["convicted", "acquitted", "guilty plea"])).all()
+    assert result.summary["backlog_cases"] == float(
+        cases["outcome"].eq("still open").sum() - cases["trial_start_day"].notna()[
+            cases["outcome"].eq("still open")].sum()
+    )
+
+
+def test_same_seed_same_cases_under_every_regime_and_run():
+    scenario = small()
+    first = sim.run(scenario, regime="kpi", seed=4, days=90).tables["cases"]
+    assert_frame_equal(first, sim.run(scenario, regime="kpi", seed=4, days=90).tables["cases"])
+    columns = ["centre", "received_day", "offence", "custody", "victim", "evidence",
+               "true_guilty", "trial_days_needed"]  # fmt: skip
+    for regime in ("okr", "none"):
+        other = sim.run(scenario, regime=regime, seed=4, days=90).tables["cases"]
+        assert_frame_equal(first[columns], other[columns])
+    assert not np.array_equal(
+        first["received_day"], sim.run(scenario, regime="kpi", seed=5, days=90)
+        .tables["cases"]["received_day"],
+    )  # fmt: skip
+
+
+def test_bad_court_input_is_refused():
+    with pytest.raises(ScenarioError, match=r"courts.centres.0.roomz.*'courtrooms'"):
+        with_overrides(base(), {"courts.centres.0.roomz": 3})
+    with pytest.raises(ScenarioError, match=r"courts.crack_prob"):
+        with_overrides(base(), {"courts.crack_prob": 1.5})
+    with pytest.raises(ScenarioError, match=r"unknown measure 'share_within'.*mean_days_to_trial"):
+        with_overrides(base(), {"regimes.kpi.measure": "share_within", "regimes.kpi.within": 3})
