@@ -137,7 +137,7 @@ def test_probability_above_one():
 
 
 def test_unknown_domain():
-    refused(changed(lambda d: d.update(domain="courts")), r"domain", r"courts", r"'hospital'")
+    refused(changed(lambda d: d.update(domain="police")), r"domain", r"police", r"'hospital'")
 
 
 def test_unknown_regime_type():
