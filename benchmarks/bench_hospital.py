@@ -295,7 +295,7 @@ def worker_memory(days: float) -> dict[str, float]:
                     model.decision_rows,
                     model.period_rows,
                     model.burnout_history,
-                    model.flow.bed_occupancy_samples,
+                    model.bed_occupancy,
                 ]
             )
         )

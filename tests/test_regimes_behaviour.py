@@ -157,3 +157,16 @@ def test_imitation_copies_what_a_peer_visibly_does():
     assert gamer.settings == {"g": 1.0, "f": 1.0}
     gamer.copy_from(saint)
     assert gamer.settings == {"g": 0.0, "f": 0.0}
+
+
+def test_league_rewards_rank_with_shared_ties():
+    from scipy.stats import rankdata
+
+    from sim.regimes import LeagueTable, league_rewards
+
+    scores = [0.2, 0.9, 0.2, 0.5, 0.9]
+    table = LeagueTable(published=True, weight=0.3)
+    expected = [0.3 * (r - 1) / 4 for r in rankdata(scores, method="average")]
+    assert league_rewards(scores, table) == pytest.approx(expected)
+    assert league_rewards(scores, LeagueTable(published=False)) == [0.0] * 5
+    assert league_rewards([0.4], table) == [0.0]

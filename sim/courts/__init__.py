@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 
 from sim.courts.agents import ALL_LEVERS, Judge, ListingOfficer, Prosecutor
@@ -28,7 +30,10 @@ def simulate(params: CourtParams, regime_name: str, regime, *, seed, days, warmu
         "decisions": pd.DataFrame(model.decision_rows),
         "periods": pd.DataFrame(model.period_rows),
     }
-    return summarise(model), tables
+    summary = summarise(model)
+    del model
+    gc.collect()  # a finished model is a reference cycle (agents, events); free it now
+    return summary, tables
 
 
 __all__ = [

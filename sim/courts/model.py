@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
-from scipy.stats import rankdata
 
 from sim.behaviour import BehaviourSettings, Payoff, assign_types
 from sim.courts.agents import Judge, ListingOfficer, Prosecutor
@@ -24,6 +23,7 @@ from sim.regimes import (
     Stakes,
     build_judge,
     inspect,
+    league_rewards,
 )
 
 
@@ -148,7 +148,7 @@ class CourtModel(mesa.Model):
         by_role: dict[str, list[float]] = {}
         for agent, score, *_ in results:
             by_role.setdefault(agent.role, []).append(score)
-        rewards = {role: iter(self._league_rewards(s)) for role, s in by_role.items()}
+        rewards = {role: iter(league_rewards(s, self.league)) for role, s in by_role.items()}
         for agent, score, quality, _, _ in results:
             found = inspect(self._audit_rng, self.audit, agent.levels)
             payoff = Payoff(
@@ -196,12 +196,6 @@ class CourtModel(mesa.Model):
         if len(concluded):
             parts.append(max(0.0, 1.0 - 10.0 * float(np.mean(c["wrong_verdict"][concluded]))))
         return float(np.mean(parts)) if parts else 0.0
-
-    def _league_rewards(self, scores: list[float]) -> list[float]:
-        if not self.league.published or len(scores) < 2:
-            return [0.0] * len(scores)
-        ranks = rankdata(scores, method="average")
-        return [float(self.league.weight * (r - 1) / (len(scores) - 1)) for r in ranks]
 
     def _record_period(self, i, day, started, concluded, waiting, listing_result) -> None:
         c = self.flow.cases

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from sim.hospital.agents import ALL_LEVERS, CLINICIAN_LEVERS, MANAGER_LEVERS, Clinician, EDManager
 from sim.hospital.measures import CATALOGUE, check_measures
 from sim.hospital.model import HospitalModel
@@ -33,6 +35,8 @@ def simulate(
         "decisions": pd.DataFrame(model.decision_rows),
         "periods": pd.DataFrame(model.period_rows),
     }
+    del model
+    gc.collect()  # a finished model is a reference cycle (agents, events); free it now
     return summary, tables
 
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
-from scipy.stats import rankdata
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff, assign_types
 from sim.hospital.agents import LEVER_KINDS, Clinician, EDManager
@@ -26,6 +25,7 @@ from sim.regimes import (
     Stakes,
     build_judge,
     inspect,
+    league_rewards,
 )
 
 
@@ -203,8 +203,8 @@ class HospitalModel(mesa.Model):
             dept.period = []
 
         league = {
-            "manager": self._league_rewards(manager_scores),
-            "clinician": self._league_rewards(clinician_scores),
+            "manager": league_rewards(manager_scores, self.league),
+            "clinician": league_rewards(clinician_scores, self.league),
         }
         counters = {"manager": 0, "clinician": 0}
         for agent, score, quality, _, _ in results:
@@ -238,12 +238,6 @@ class HospitalModel(mesa.Model):
         """Tell each department the clock point its own regime target rewards beating."""
         for manager in self.managers:
             manager.department.threshold = clock_point(self.judge, manager.unit)
-
-    def _league_rewards(self, scores: list[float]) -> list[float]:
-        if not self.league.published or len(scores) < 2:
-            return [0.0] * len(scores)
-        ranks = rankdata(scores, method="average")
-        return [float(self.league.weight * (r - 1) / (len(scores) - 1)) for r in ranks]
 
     def _demand_per_day(self) -> float:
         """Arrivals per day since the last decision (patients are numbered by arrival)."""

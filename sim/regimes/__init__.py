@@ -7,6 +7,7 @@ asks for; the regime turns them into a score in [0, 1].
 
 from sim.regimes.audit import inspect
 from sim.regimes.judges import Judge, KPIJudge, OKRJudge, build_judge, measure_key
+from sim.regimes.league import league_rewards
 from sim.regimes.specs import (
     AuditSettings,
     KeyResultSpec,
@@ -34,5 +35,6 @@ __all__ = [
     "Stakes",
     "build_judge",
     "inspect",
+    "league_rewards",
     "measure_key",
 ]
