@@ -18,6 +18,20 @@ BatchFunction = Callable[[Batch], list[dict[str, Any]]]
 Failed = Callable[[Batch, str], list[dict[str, Any]]]
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that has imported the package.
+
+    A fork server never forks the (possibly threaded) parent, and its children start
+    without re-importing the models, which takes seconds. Where there is no fork server
+    (Windows, macOS defaults aside), fresh interpreters are spawned instead.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.experiments.sweep"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class LocalExecutor:
     """A pool of worker processes on this machine (in-process when workers == 1)."""
 
@@ -45,7 +59,7 @@ class LocalExecutor:
         """Run batches in one pool; return those lost to a dead worker."""
         lost: list[Batch] = []
         queue = iter(batches)
-        context = multiprocessing.get_context("spawn")
+        context = worker_context()
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             futures: dict[Future, Batch] = {}
 

@@ -7,7 +7,6 @@ regime differences within a replication are paired.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.domains import get_domain
+from sim.experiments.executors import worker_context
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 
 
@@ -115,8 +115,8 @@ def iter_runs(
                 bar.update()
                 yield result
         else:
-            spawn = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            context = worker_context()
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 for result in pool.map(_run_task, tasks):
                     bar.update()
                     yield result
