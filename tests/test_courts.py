@@ -84,3 +84,28 @@ def test_bad_court_input_is_refused():
         with_overrides(base(), {"courts.crack_prob": 1.5})
     with pytest.raises(ScenarioError, match=r"unknown measure 'share_within'.*mean_days_to_trial"):
         with_overrides(base(), {"regimes.kpi.measure": "share_within", "regimes.kpi.within": 3})
+
+
+CAPPED = "scenarios/courts_time_to_trial.toml"
+AMPLE = "scenarios/courts_ample_capacity.toml"
+
+
+@cache
+def pooled(scenario: str, regime: str) -> dict[str, float]:
+    runs = [sim.run(scenario, regime=regime, seed=s, days=365).summary for s in (31045, 7)]
+    return {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
+
+
+def test_time_to_trial_kpi_with_capped_capacity_cherry_picks_and_rushes():
+    kpi, none = pooled(CAPPED, "kpi"), pooled(CAPPED, "none")
+    assert kpi["lever_quick_first"] > none["lever_quick_first"] + 0.1
+    assert kpi["measured_mean_days_to_trial"] < none["measured_mean_days_to_trial"] - 20
+    assert kpi["backlog_over_1y_pct"] > none["backlog_over_1y_pct"] + 1.0
+    assert kpi["trial_time_given_pct"] < none["trial_time_given_pct"]
+    assert kpi["wrongful_convictions"] > none["wrongful_convictions"]
+
+
+def test_with_ample_capacity_little_of_it_appears():
+    ample, capped = pooled(AMPLE, "kpi"), pooled(CAPPED, "kpi")
+    assert ample["backlog_over_1y_pct"] < 1.0 < capped["backlog_over_1y_pct"]
+    assert ample["lever_quick_first"] < capped["lever_quick_first"]
