@@ -103,8 +103,8 @@ class Centre:
 class CourtFlow:
     """Daily flow of cases through every centre."""
 
-    def __init__(self, params: CourtParams, rng: np.random.Generator) -> None:
-        """Create the centres; `rng` draws every case's attributes (common random numbers)."""
+    def __init__(self, params: CourtParams, rng: np.random.Generator, days: int) -> None:
+        """Create the centres and draw every case of a `days`-long run (common random numbers)."""
         self.params = params
         self.rng = rng
         self.cases = CaseTable()
@@ -112,23 +112,29 @@ class CourtFlow:
             Centre(i, c, params.judges_per_centre) for i, c in enumerate(params.centres)
         ]
         self.day = 0
-        for centre in self.centres:
-            if centre.params.initial_backlog:
-                self._receive(centre, centre.params.initial_backlog, start=-365.0)
+        backlog = np.repeat(np.arange(len(self.centres)),
+                            [c.initial_backlog for c in params.centres])  # fmt: skip
+        if len(backlog):  # received over the past year, already past the plea hearing
+            self.cases.add(self._draw(backlog, -365.0 * rng.random(len(backlog)), True))
+        counts = rng.poisson(
+            [c.receipts_per_day for c in params.centres], (days, len(self.centres))
+        )
+        day_of = np.repeat(np.arange(days), counts.sum(axis=1))
+        centre_of = np.concatenate([np.repeat(np.arange(len(self.centres)), row) for row in counts])
+        self._receipts = self._draw(centre_of, day_of + rng.random(len(day_of)), False)
+        self._day_starts = np.searchsorted(day_of, np.arange(days + 1))
 
     # ---- receipts ------------------------------------------------------------------------
     def receive_day(self, day: int) -> None:
-        """Draw the day's receipts at every centre."""
-        for centre in self.centres:
-            count = int(self.rng.poisson(centre.params.receipts_per_day))
-            self._receive(centre, count, start=float(day))
+        """Register the day's receipts at every centre (drawn for the whole run at the start)."""
+        start, end = self._day_starts[day], self._day_starts[day + 1]
+        if end > start:
+            self.cases.add({name: column[start:end] for name, column in self._receipts.items()})
 
-    def _receive(self, centre: Centre, count: int, start: float) -> None:
+    def _draw(self, centre: np.ndarray, received: np.ndarray, backlog: bool) -> dict:
+        """Attributes and luck of cases received at `centre` on `received` days."""
         p, rng = self.params, self.rng
-        if count == 0:
-            return
-        # an initial backlog was received over the past year and is past its plea hearing
-        received = start * rng.random(count) if start < 0 else start + rng.random(count)
+        count = len(centre)
         offence = np.searchsorted(np.cumsum(p.offence_mix), rng.random(count) * sum(p.offence_mix))
         offence = np.minimum(offence, 3)
         custody = rng.random(count) < np.asarray(p.custody_prob)[offence]
@@ -139,9 +145,8 @@ class CourtFlow:
         needed = np.maximum(1.0, np.round(rng.gamma(2.0, mean_days / 2.0)))
         draws = rng.random((6, count))
         exits = rng.exponential(1.0, count)
-        backlog = start < 0
-        self.cases.add({
-            "centre": np.full(count, centre.index), "received_day": received,
+        return {
+            "centre": centre, "received_day": received,
             "offence": offence, "custody": custody, "victim": victim, "evidence": evidence,
             "true_guilty": guilty, "trial_days_needed": needed, "u_plea": draws[0],
             "u_crack": draws[1], "u_ineffective": draws[2], "u_verdict": draws[3],
@@ -151,7 +156,7 @@ class CourtFlow:
             "ptph_day": received if backlog else received + p.ptph_delay_days,
             "state": np.full(count, WAITING if backlog else PRE_PTPH),
             "judge": rng.integers(0, p.judges_per_centre, count),
-        })  # fmt: skip
+        }  # fmt: skip
 
     # ---- one day ---------------------------------------------------------------------------
     def step(self, day: int) -> None:

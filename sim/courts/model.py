@@ -66,7 +66,7 @@ class CourtModel(mesa.Model):
         self.judge = build_judge(regime_name, regime)
         check_measures(self.judge.measures, f"regimes.{regime_name}")
         self._survey_rng, self._audit_rng = survey_rng, audit_rng
-        self.flow = CourtFlow(params, cases_rng)
+        self.flow = CourtFlow(params, cases_rng, math.ceil(self.days))
         n = len(params.centres)
         per = params.judges_per_centre
         self.listing = [
