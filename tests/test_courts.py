@@ -109,3 +109,13 @@ def test_with_ample_capacity_little_of_it_appears():
     ample, capped = pooled(AMPLE, "kpi"), pooled(CAPPED, "kpi")
     assert ample["backlog_over_1y_pct"] < 1.0 < capped["backlog_over_1y_pct"]
     assert ample["lever_quick_first"] < capped["lever_quick_first"]
+
+
+def test_a_sitting_day_cut_retargets_the_okr_but_not_the_kpi():
+    cut = "scenarios/courts_sitting_day_cut.toml"
+    okr = sim.run(cut, regime="okr", days=280).summary
+    kpi = sim.run(cut, regime="kpi", days=280).summary
+    assert okr["targets_revised"] >= 1
+    assert kpi["targets_revised"] == 0
+    before = sim.run(cut, regime="okr", days=175).summary  # the cut comes on day 182
+    assert before["targets_revised"] == 0

@@ -223,12 +223,17 @@ class CourtFlow:
         allowed = c["u_appeal"][ending] < p.appeal_prob_wrongful * p.appeal_allowed_wrongful
         c["appeal_allowed"][ending] = wrongful & allowed
 
-    def sitting_rooms(self, centre: Centre, day: int) -> int:
-        """Courtrooms sitting today under the sitting-day budget (carrying fractions)."""
+    def sitting_factor(self, day: float) -> float:
+        """The multiplier on sitting days in force on `day`."""
         factor = 1.0
         for change in self.params.sitting_day_changes:
             if day >= change.day:
                 factor = change.factor
+        return factor
+
+    def sitting_rooms(self, centre: Centre, day: int) -> int:
+        """Courtrooms sitting today under the sitting-day budget (carrying fractions)."""
+        factor = self.sitting_factor(day)
         centre.sitting_carry += centre.params.sitting_days_per_year * factor / 250.0
         rooms = min(int(centre.sitting_carry), centre.params.courtrooms)
         centre.sitting_carry -= rooms

@@ -168,7 +168,11 @@ class CourtModel(mesa.Model):
             agent.experience(payoff)
         receipts = c.n - self._receipts_seen
         self._receipts_seen = c.n
-        self.judge.review(day, {"demand": receipts / max(day - start, 1.0)})
+        context = {
+            "demand": receipts / max(day - start, 1.0),
+            "capacity": self.flow.sitting_factor(day),
+        }
+        self.judge.review(day, context)
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
         for group in (self.listing, self.prosecutors, *self.judges):
             for agent in group:
