@@ -33,6 +33,13 @@ _BOOL = ("custody", "victim", "true_guilty", "wrong_verdict", "ctl_breach", "cra
          "late_plea", "appeal_allowed")  # fmt: skip
 
 
+def _ranks(order: np.ndarray) -> np.ndarray:
+    """Rank of each element given the order that sorts them (0 = first)."""
+    ranks = np.empty(len(order))
+    ranks[order] = np.arange(len(order))
+    return ranks
+
+
 class CaseTable:
     """Growable columns of case attributes and timestamps."""
 
@@ -247,11 +254,14 @@ class CourtFlow:
         if len(rooms) == 0 or len(waiting) == 0:
             return
         listed = round(len(rooms) * (1.0 + centre.over_listing * p.overlisting_max))
-        age_rank = np.argsort(np.argsort(c["received_day"][waiting], kind="stable"), kind="stable")
-        length_rank = np.argsort(np.argsort(c["trial_days_needed"][waiting], kind="stable"),
-                                 kind="stable")  # fmt: skip
-        score = (1.0 - centre.quick_first) * age_rank + centre.quick_first * length_rank
-        order = waiting[np.argsort(score, kind="stable")[:listed]]
+        by_age = np.argsort(c["received_day"][waiting], kind="stable")
+        if centre.quick_first == 0.0:  # oldest first
+            order = waiting[by_age[:listed]]
+        else:  # a mix of the age rank and the trial-length rank
+            score = (1.0 - centre.quick_first) * _ranks(by_age)
+            by_length = np.argsort(c["trial_days_needed"][waiting], kind="stable")
+            score += centre.quick_first * _ranks(by_length)
+            order = waiting[np.argsort(score, kind="stable")[:listed]]
         room = 0
         for case in order:
             c["listings"][case] += 1
