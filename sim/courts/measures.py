@@ -16,7 +16,7 @@ CATALOGUE = {
     "backlog_change": "cases awaiting trial now over cases awaiting trial at the start",
     "victim_satisfaction": "share of victims satisfied, cases concluded this period (survey)",
     "outcome_consistency": "share of verdicts matching the usual verdict for the same "
-    "offence, evidence strength and guilt",
+    "offence and evidence strength",
 }
 QUALITATIVE = frozenset({"victim_satisfaction"})
 SHARES = frozenset({"victim_satisfaction", "outcome_consistency"})
@@ -53,16 +53,15 @@ def satisfaction(cases: CaseTable, index: np.ndarray, params: CourtParams) -> np
 
 
 def consistency(cases: CaseTable, index: np.ndarray) -> float:
-    """Share of verdicts equal to the commonest verdict among similar cases."""
+    """Share of verdicts equal to the commonest verdict among similar cases.
+
+    Similar: the same offence and evidence strength (in fifths).
+    """
     outcome = cases["outcome"][index]
     tried = index[(outcome == CONVICTED) | (outcome == ACQUITTED)]
     if len(tried) == 0:
         return math.nan
-    group = (
-        cases["offence"][tried] * 10
-        + np.minimum((cases["evidence"][tried] * 5).astype(int), 4) * 2
-        + cases["true_guilty"][tried]
-    )
+    group = cases["offence"][tried] * 10 + np.minimum((cases["evidence"][tried] * 5).astype(int), 4)
     convicted = cases["outcome"][tried] == CONVICTED
     agree = 0
     for g in np.unique(group):

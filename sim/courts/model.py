@@ -11,7 +11,7 @@ from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, Payoff, assign_types
 from sim.courts.agents import Judge, ListingOfficer, Prosecutor
-from sim.courts.flow import IN_TRIAL, PRE_PTPH, WAITING, CourtFlow
+from sim.courts.flow import WAITING, CourtFlow
 from sim.courts.measures import check_measures, consistency, done_in, measure_values, satisfaction
 from sim.courts.params import CourtParams
 from sim.regimes import (
@@ -50,8 +50,8 @@ class CourtModel(mesa.Model):
         warmup_days: float = 0.0,
     ) -> None:
         """Build the centres, agents and schedules; nothing runs until `run`."""
-        streams = np.random.SeedSequence(seed).spawn(4)
-        cases_rng, behaviour_rng, survey_rng, audit_rng = (
+        streams = np.random.SeedSequence(seed).spawn(5)
+        cases_rng, behaviour_rng, survey_rng, audit_rng, review_rng = (
             np.random.default_rng(s) for s in streams
         )
         super().__init__(rng=behaviour_rng)
@@ -65,7 +65,7 @@ class CourtModel(mesa.Model):
         self.warmup_days = float(warmup_days)
         self.judge = build_judge(regime_name, regime)
         check_measures(self.judge.measures, f"regimes.{regime_name}")
-        self._survey_rng, self._audit_rng = survey_rng, audit_rng
+        self._survey_rng, self._audit_rng, self._review_rng = survey_rng, audit_rng, review_rng
         self.flow = CourtFlow(params, cases_rng, math.ceil(self.days))
         n = len(params.centres)
         per = params.judges_per_centre
@@ -88,7 +88,7 @@ class CourtModel(mesa.Model):
         self.period_rows: list[dict] = []
         self._last_decision = 0.0
         self._start_backlog = [max(1, self._backlog(i)) for i in range(n)]
-        self._receipts_seen = 0
+        self._receipts_seen = self.flow.cases.n  # the initial backlog is not demand
         period = self.behaviour.decision_period_days
         self.schedule_recurring(self._on_day, Schedule(interval=1.0, start=0.0), Priority.HIGH)
         self.schedule_recurring(
@@ -100,10 +100,9 @@ class CourtModel(mesa.Model):
         self.run_until(self.days)
 
     def _backlog(self, centre: int) -> int:
+        """Cases awaiting trial at `centre` (past the plea hearing, not yet tried)."""
         c = self.flow.cases
-        state = c["state"]
-        open_ = (state == WAITING) | (state == PRE_PTPH) | (state == IN_TRIAL)
-        return int(np.sum(open_ & (c["centre"] == centre)))
+        return int(np.sum((c["state"] == WAITING) & (c["centre"] == centre)))
 
     def _on_day(self) -> None:
         day = round(self.time)
@@ -116,12 +115,14 @@ class CourtModel(mesa.Model):
         day = self.time
         c = self.flow.cases
         start = self._last_decision
+        for centre in self.flow.centres:  # prosecutors' review, counted in this period
+            self.flow.discontinue(centre, day, float(self._review_rng.random()))
         begun = c["trial_start_day"]
         started_all = np.flatnonzero((begun > start) & (begun <= day))
         concluded_all = done_in(c, start, day)
         waiting_all = np.flatnonzero(c["state"] == WAITING)
         results = []
-        for i, centre in enumerate(self.flow.centres):
+        for i in range(len(self.flow.centres)):
             mine = c["centre"]
             started = started_all[mine[started_all] == i]
             concluded = concluded_all[mine[concluded_all] == i]
@@ -144,7 +145,6 @@ class CourtModel(mesa.Model):
                 score = self.judge.score(agent.unit, measured) if self.judge.measures else 0.0
                 results.append((agent, score, quality, measured, true))
             self._record_period(i, day, started, concluded, waiting, results[-len(scopes)])
-            self.flow.discontinue(centre, day, float(self._survey_rng.random()))
         by_role: dict[str, list[float]] = {}
         for agent, score, *_ in results:
             by_role.setdefault(agent.role, []).append(score)

@@ -14,7 +14,6 @@ from sim.courts.flow import (
     DONE,
     GUILTY_PLEA,
     OUTCOMES,
-    PRE_PTPH,
     WAITING,
     WITHDREW,
 )
@@ -51,7 +50,7 @@ def summarise(model) -> dict[str, float]:
     c, end = model.flow.cases, model.days
     after = c["received_day"] >= model.warmup_days
     state, outcome = c["state"], c["outcome"]
-    waiting = (state == WAITING) | (state == PRE_PTPH)
+    waiting = state == WAITING  # awaiting trial: past the plea hearing, not yet tried
     ages = end - c["received_day"][waiting]
     started = np.isfinite(c["trial_start_day"]) & (c["trial_start_day"] >= model.warmup_days)
     delays = (c["trial_start_day"] - c["received_day"])[started]
