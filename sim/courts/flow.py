@@ -3,7 +3,8 @@
 Cases are rows of numpy columns (a case table), not Mesa agents: a system of centres
 handles tens of thousands of cases a year and the daily steps act on whole groups of
 cases at once. Every chance a case meets (plea, crack, ineffective listing, verdict,
-appeal, discontinuance) is decided by a uniform drawn for that case on receipt, and the
+appeal, discontinuance) is decided by a uniform drawn for that case on receipt (rotated,
+for discontinuance, by one draw per centre at each prosecutors' review), and the
 victim's withdrawal day is drawn on receipt from a hazard that rises with delay, so the
 same seed gives the same cases and the same luck under every regime.
 """
