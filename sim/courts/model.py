@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
 
-from sim.behaviour import BehaviourSettings, Payoff, assign_types
+from sim.behaviour import BehaviourSettings, assign_types
 from sim.courts.agents import Judge, ListingOfficer, Prosecutor
 from sim.courts.flow import WAITING, CourtFlow
 from sim.courts.measures import check_measures, consistency, done_in, measure_values, satisfaction
@@ -21,13 +20,12 @@ from sim.regimes import (
     NoTargetSpec,
     OKRSpec,
     Stakes,
-    build_judge,
-    inspect,
     league_rewards,
 )
+from sim.service import ServiceModel
 
 
-class CourtModel(mesa.Model):
+class CourtModel(ServiceModel):
     """A system of Crown Court centres judged by one regime.
 
     Time is in days. Event-driven (Mesa's unit step is switched off): a daily event draws
@@ -50,22 +48,15 @@ class CourtModel(mesa.Model):
         warmup_days: float = 0.0,
     ) -> None:
         """Build the centres, agents and schedules; nothing runs until `run`."""
-        streams = np.random.SeedSequence(seed).spawn(5)
-        cases_rng, behaviour_rng, survey_rng, audit_rng, review_rng = (
-            np.random.default_rng(s) for s in streams
-        )
-        super().__init__(rng=behaviour_rng)
-        self._default_schedule.stop()  # event-driven, as mesa.experimental.devs does
+        super().__init__(
+            regime, ("cases", "behaviour", "survey", "audit", "review"),
+            regime_name=regime_name, behaviour=behaviour, stakes=stakes, audit=audit,
+            league=league, seed=seed, days=days, warmup_days=warmup_days,
+        )  # fmt: skip
         self.params = params
-        self.behaviour = behaviour or BehaviourSettings()
-        self.stakes = stakes or Stakes()
-        self.audit = audit or AuditSettings()
-        self.league = league or LeagueTable()
-        self.days = float(days)
-        self.warmup_days = float(warmup_days)
-        self.judge = build_judge(regime_name, regime)
         check_measures(self.judge.measures, f"regimes.{regime_name}")
-        self._survey_rng, self._audit_rng, self._review_rng = survey_rng, audit_rng, review_rng
+        self._survey_rng, self._review_rng = self.streams["survey"], self.streams["review"]
+        cases_rng = self.streams["cases"]
         self.flow = CourtFlow(params, cases_rng, math.ceil(self.days))
         n = len(params.centres)
         per = params.judges_per_centre
@@ -150,22 +141,13 @@ class CourtModel(mesa.Model):
             by_role.setdefault(agent.role, []).append(score)
         rewards = {role: iter(league_rewards(s, self.league)) for role, s in by_role.items()}
         for agent, score, quality, _, _ in results:
-            found = inspect(self._audit_rng, self.audit, agent.levels)
-            payoff = Payoff(
-                regime=self.stakes.level * score,
-                league=next(rewards[agent.role]),
-                sanction=self.audit.sanction * len(found),
-                motivation=agent.motivation.intrinsic * quality,
-                cost=agent.cost(),
-            )
-            agent.rank_score = score
+            payoff, found = self.settle(agent, score, next(rewards[agent.role]), quality)
             self.decision_rows.append({
                 "day": day, "centre": agent.centre.params.name, "agent_id": agent.unique_id,
                 "role": agent.role, "motivation": agent.motivation.name, "regime_score": score,
                 "payoff": payoff.total, "detected": len(found),
                 **{f"lever_{k}": v for k, v in agent.levels.items()},
             })  # fmt: skip
-            agent.experience(payoff)
         receipts = c.n - self._receipts_seen
         self._receipts_seen = c.n
         context = {

@@ -6,11 +6,10 @@ import math
 from bisect import bisect_left
 from collections.abc import Sequence
 
-import mesa
 import numpy as np
 from mesa.time import Priority, Schedule
 
-from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff, assign_types
+from sim.behaviour import BehaviourSettings, DecisionMaker, assign_types
 from sim.hospital.agents import LEVER_KINDS, Clinician, EDManager
 from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
@@ -23,13 +22,12 @@ from sim.regimes import (
     NoTargetSpec,
     OKRSpec,
     Stakes,
-    build_judge,
-    inspect,
     league_rewards,
 )
+from sim.service import ServiceModel
 
 
-class HospitalModel(mesa.Model):
+class HospitalModel(ServiceModel):
     """A system of EDs judged by one regime.
 
     Time is in minutes. The model is event-driven (Mesa's default unit step is switched
@@ -54,24 +52,16 @@ class HospitalModel(mesa.Model):
         warmup_days: float = 0.0,
     ) -> None:
         """Build the EDs, agents and schedules; nothing runs until `run`."""
-        streams = np.random.SeedSequence(seed).spawn(5)
-        arrivals_rng, beds_rng, behaviour_rng, survey_rng, audit_rng = (
-            np.random.default_rng(s) for s in streams
-        )
-        super().__init__(rng=behaviour_rng)
-        self._default_schedule.stop()  # event-driven, as mesa.experimental.devs does
+        super().__init__(
+            regime, ("arrivals", "beds", "behaviour", "survey", "audit"),
+            regime_name=regime_name, behaviour=behaviour, stakes=stakes, audit=audit,
+            league=league, seed=seed, days=days, warmup_days=warmup_days,
+        )  # fmt: skip
         self.params = params
-        self.behaviour = behaviour or BehaviourSettings()
-        self.stakes = stakes or Stakes()
-        self.audit = audit or AuditSettings()
-        self.league = league or LeagueTable()
-        self.days = float(days)
-        self.warmup_days = float(warmup_days)
         self.end_min = self.days * MINUTES_PER_DAY
-        self.judge = build_judge(regime_name, regime)
         check_measures(self.judge.measures, f"regimes.{regime_name}")
-        self._survey_rng = survey_rng
-        self._audit_rng = audit_rng
+        self._survey_rng = self.streams["survey"]
+        arrivals_rng, beds_rng = self.streams["arrivals"], self.streams["beds"]
 
         self.flow = PatientFlow(params, beds_rng)
         self.arrivals = ArrivalGenerator(params, arrivals_rng)
@@ -210,17 +200,8 @@ class HospitalModel(mesa.Model):
         for agent, score, quality, _, _ in results:
             rank_reward = league[agent.role][counters[agent.role]]
             counters[agent.role] += 1
-            found = inspect(self._audit_rng, self.audit, agent.levels)
-            payoff = Payoff(
-                regime=self.stakes.level * score,
-                league=rank_reward,
-                sanction=self.audit.sanction * len(found),
-                motivation=agent.motivation.intrinsic * (0.0 if math.isnan(quality) else quality),
-                cost=agent.cost(),
-            )
-            agent.rank_score = score
+            payoff, found = self.settle(agent, score, rank_reward, quality)
             self._record_decision(agent, day, score, payoff, found)
-            agent.experience(payoff)
 
         context = {"demand": self._demand_per_day()}
         self.judge.review(day, context)
