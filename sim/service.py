@@ -8,11 +8,13 @@ unit step switched off), and the settling of one decision period's payoff for on
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Sequence
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff
 from sim.regimes import (
@@ -58,6 +60,28 @@ class ServiceModel(mesa.Model):
         self.days = float(days)
         self.warmup_days = float(warmup_days)
         self.judge = build_judge(regime_name, regime)
+
+    @classmethod
+    def simulate(
+        cls, params, regime_name: str, regime, **settings
+    ) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """Build and run one model; return its summary and tables (the domain interface)."""
+        model = cls(params, regime, regime_name=regime_name, **settings)
+        model.run()
+        summary, tables = model.results()
+        tables["decisions"] = pd.DataFrame(model.decision_rows)
+        tables["periods"] = pd.DataFrame(model.period_rows)
+        del model
+        gc.collect()  # a finished model is a reference cycle (agents, events); free it now
+        return summary, tables
+
+    def run(self) -> None:
+        """Run to the end of the horizon."""
+        raise NotImplementedError
+
+    def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """The run summary and the per-entity tables of a finished run."""
+        raise NotImplementedError
 
     def settle(
         self, agent: DecisionMaker, score: float, league_reward: float, quality: float

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
-import pandas as pd
-
 from sim.courts.agents import ALL_LEVERS, Judge, ListingOfficer, Prosecutor
 from sim.courts.measures import CATALOGUE, check_measures
 from sim.courts.model import CourtModel
@@ -19,21 +15,7 @@ def check_regime(spec, name: str) -> None:
     check_measures(build_judge(name, spec).measures, f"regimes.{name}")
 
 
-def simulate(params: CourtParams, regime_name: str, regime, *, seed, days, warmup_days,
-             **settings):  # fmt: skip
-    """Build and run one court model; return its summary and tables."""
-    model = CourtModel(params, regime, regime_name=regime_name, seed=seed, days=days,
-                       warmup_days=warmup_days, **settings)  # fmt: skip
-    model.run()
-    tables = {
-        "cases": cases_table(model),
-        "decisions": pd.DataFrame(model.decision_rows),
-        "periods": pd.DataFrame(model.period_rows),
-    }
-    summary = summarise(model)
-    del model
-    gc.collect()  # a finished model is a reference cycle (agents, events); free it now
-    return summary, tables
+simulate = CourtModel.simulate
 
 
 __all__ = [

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, assign_types
@@ -13,6 +14,7 @@ from sim.courts.agents import Judge, ListingOfficer, Prosecutor
 from sim.courts.flow import WAITING, CourtFlow
 from sim.courts.measures import check_measures, consistency, done_in, measure_values, satisfaction
 from sim.courts.params import CourtParams
+from sim.courts.summary import cases_table, summarise
 from sim.regimes import (
     AuditSettings,
     KPISpec,
@@ -89,6 +91,10 @@ class CourtModel(ServiceModel):
     def run(self) -> None:
         """Run to the end of the horizon."""
         self.run_until(self.days)
+
+    def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """The run summary and the per-case table."""
+        return summarise(self), {"cases": cases_table(self)}
 
     def _backlog(self, centre: int) -> int:
         """Cases awaiting trial at `centre` (past the plea hearing, not yet tried)."""

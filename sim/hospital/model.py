@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, assign_types
@@ -15,6 +16,7 @@ from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
 from sim.hospital.measures import Episodes, check_measures, clock_point, measure_values
 from sim.hospital.params import HospitalParams
+from sim.hospital.summary import patients_table, summarise
 from sim.regimes import (
     AuditSettings,
     KPISpec,
@@ -107,6 +109,11 @@ class HospitalModel(ServiceModel):
         self.flow.advance_to(self.end_min)
 
     # ---- scheduled events -------------------------------------------------------------------
+    def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+        """The run summary and the per-patient table."""
+        patients = patients_table(self)
+        return summarise(self, patients), {"patients": patients}
+
     def _on_day(self) -> None:
         self.flow.advance_to(self.time)
         day = round(self.time / MINUTES_PER_DAY)
