@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 import sim
+from sim.courts.flow import verdict_day
 from sim.experiments.scenario import ScenarioError, load_scenario, with_overrides
 
 SCENARIO = "scenarios/courts_time_to_trial.toml"
@@ -59,6 +60,33 @@ def test_every_case_once_and_days_in_order(regime, seed, days, stakes):
     awaiting = cases["outcome"].eq("still open") & cases["trial_start_day"].isna() & (
         cases["ptph_day"] <= days - 1)  # fmt: skip
     assert result.summary["backlog_cases"] == float(awaiting.sum())
+    # every listing has exactly one outcome on the day it was listed
+    daily = result.tables["daily"]
+    outcomes = daily[["effective", "cracked", "ineffective", "vacated"]].to_numpy().sum()
+    assert outcomes == cases["listings"].sum()
+    assert daily["cracked"].sum() == cases["cracked"].sum()
+    assert daily["vacated"].sum() == cases["vacated_listings"].sum()
+    # sentences: every conviction has one, reduced by the plea credit earned, and only they
+    convicted = cases["outcome"].isin(["convicted", "guilty plea"])
+    assert cases["sentence_days"].notna().eq(convicted).all()
+    params = base().courts
+    credit = np.select(
+        [cases["outcome"].eq("convicted"), cases["cracked"]],
+        [0.0, params.trial_door_credit], params.early_plea_credit,
+    )
+    full = cases["sentence_after_trial_days"]
+    assert (full > 0).all()
+    expected = (full * (1.0 - credit))[convicted]
+    assert np.allclose(cases.loc[convicted, "sentence_days"], expected)
+
+
+@given(start=st.integers(0, 400), sitting=st.integers(1, 40))
+def test_a_trial_sits_on_weekdays_only(start, sitting):
+    start = start - start % 7 + min(start % 7, 4)  # trials start on weekdays
+    end = int(verdict_day(start, sitting))
+    weekdays = [d for d in range(start, end) if d % 7 < 5]
+    assert len(weekdays) == sitting
+    assert (end - 1) % 7 < 5  # the last day in court is a weekday
 
 
 def test_same_seed_same_cases_under_every_regime_and_run():
@@ -104,9 +132,9 @@ def test_time_to_trial_kpi_with_capped_capacity_cherry_picks_and_rushes():
     assert kpi["wrongful_convictions"] > none["wrongful_convictions"]
 
 
-def test_with_ample_capacity_the_backlog_does_not_age():
-    """Quick-first listing persists (league tables reward it) but harms old cases little."""
+def test_with_ample_capacity_little_gaming_and_the_backlog_does_not_age():
     ample, capped = pooled(AMPLE, "kpi"), pooled(CAPPED, "kpi")
+    assert ample["lever_quick_first"] < capped["lever_quick_first"] / 2
     assert ample["backlog_over_1y_pct"] < capped["backlog_over_1y_pct"] / 2
     assert ample["backlog_mean_age_days"] < capped["backlog_mean_age_days"]
     assert ample["measured_mean_days_to_trial"] < capped["measured_mean_days_to_trial"]

@@ -2,11 +2,12 @@
 
 Cases are rows of numpy columns (a case table), not Mesa agents: a system of centres
 handles tens of thousands of cases a year and the daily steps act on whole groups of
-cases at once. Every chance a case meets (plea, crack, ineffective listing, verdict,
-appeal, discontinuance) is decided by a uniform drawn for that case on receipt (rotated,
-for discontinuance, by one draw per centre at each prosecutors' review), and the
-victim's withdrawal day is drawn on receipt from a hazard that rises with delay, so the
-same seed gives the same cases and the same luck under every regime.
+cases at once. Every chance a case meets (plea, crack, vacated or ineffective listing,
+verdict, appeal, discontinuance) is decided by a uniform drawn for that case on receipt
+(rotated by the golden ratio at each relisting, and for discontinuance by one draw per
+centre at each prosecutors' review), and the victim's withdrawal day is drawn on receipt
+from a hazard that rises with delay, so the same seed gives the same cases and the same
+luck under every regime.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ OPEN, GUILTY_PLEA, CONVICTED, ACQUITTED, DISCONTINUED, WITHDREW = range(6)
 OUTCOMES = ("still open", "guilty plea", "convicted", "acquitted", "discontinued",
             "victim withdrew")  # fmt: skip
 _GOLDEN = 0.6180339887498949  # rotates a case's uniform for each relisting
+WEEKDAYS_PER_YEAR = 365.0 * 5.0 / 7.0  # sitting days are spread over weekdays
 
-_FLOAT = ("received_day", "evidence", "trial_days_needed", "u_plea", "u_crack", "u_ineffective",
-          "u_verdict", "u_appeal", "u_discontinue", "withdrawal_day", "ptph_day",
-          "first_listed_day", "trial_start_day", "trial_end_day", "completed_day",
-          "trial_days_given")  # fmt: skip
-_INT = ("centre", "offence", "state", "outcome", "listings", "ineffective", "judge")
+_FLOAT = ("received_day", "evidence", "trial_days_needed", "u_plea", "u_crack", "u_vacate",
+          "u_ineffective", "u_verdict", "u_appeal", "u_discontinue", "withdrawal_day",
+          "ptph_day", "first_listed_day", "trial_start_day", "trial_end_day", "completed_day",
+          "trial_days_given", "sentence_full_days", "sentence_days")  # fmt: skip
+_INT = ("centre", "offence", "state", "outcome", "listings", "vacated", "ineffective", "judge")
+DAYS_PER_MONTH = 365.0 / 12.0
+#: Daily counts kept by the flow: listing outcomes (trials listed that day that were
+#: effective, cracked, ineffective or vacated) and the cases awaiting trial at listing time.
+DAILY = ("effective", "cracked", "ineffective", "vacated", "backlog")
 _BOOL = ("custody", "victim", "true_guilty", "wrong_verdict", "ctl_breach", "cracked",
          "late_plea", "appeal_allowed")  # fmt: skip
 
@@ -92,6 +98,16 @@ def withdrawal_day(
     return np.where(victim, received + 365.0 * years, np.inf)
 
 
+def verdict_day(start: int, sitting_days: float) -> float:
+    """Day after the last of `sitting_days` weekdays from weekday `start` (skipping weekends).
+
+    The verdict is recorded, and the courtroom is free, from that day.
+    """
+    last = start + sitting_days - 1
+    weekends = (start % 7 + sitting_days - 1) // 5
+    return last + 2 * weekends + 1
+
+
 class Centre:
     """Courtrooms, the sitting-day budget and the levers of one Crown Court centre."""
 
@@ -120,10 +136,8 @@ class CourtFlow:
             Centre(i, c, params.judges_per_centre) for i, c in enumerate(params.centres)
         ]
         self.day = 0
-        backlog = np.repeat(np.arange(len(self.centres)),
-                            [c.initial_backlog for c in params.centres])  # fmt: skip
-        if len(backlog):  # received over the past year, already past the plea hearing
-            self.cases.add(self._draw(backlog, -365.0 * rng.random(len(backlog)), True))
+        self.daily = {name: np.zeros(days + 1, dtype=np.int64) for name in DAILY}
+        self._draw_backlog()
         counts = rng.poisson(
             [c.receipts_per_day for c in params.centres], (days, len(self.centres))
         )
@@ -139,6 +153,50 @@ class CourtFlow:
         if end > start:
             self.cases.add({name: column[start:end] for name, column in self._receipts.items()})
 
+    def _draw_backlog(self) -> None:
+        """Cases awaiting trial at time zero: past their plea hearing, victim still engaged.
+
+        Ages are uniform up to `backlog_max_age_days`. Candidates are drawn as
+        ordinary receipts and kept only if they would not have pleaded guilty at the plea
+        hearing (without pressure) and their victim has not withdrawn by day 0, so the
+        backlog holds the same kind of cases as the queue the run builds.
+        """
+        wanted = np.array([c.initial_backlog for c in self.params.centres])
+        kept: list[dict] = []
+        for _ in range(100):
+            if wanted.sum() == 0:
+                break
+            centre = np.repeat(np.arange(len(wanted)), 4 * wanted)
+            age = self.params.backlog_max_age_days * self.rng.random(len(centre))
+            draw = self._draw(centre, -age, True)
+            chance = self.plea_chance(draw["evidence"], draw["true_guilty"], 0.0)
+            alive = (draw["u_plea"] >= chance) & (draw["withdrawal_day"] > 0.0)
+            for k in np.flatnonzero(wanted):
+                take = np.flatnonzero(alive & (centre == k))[: wanted[k]]
+                kept.append({name: column[take] for name, column in draw.items()})
+                wanted[k] -= len(take)
+        else:
+            raise ValueError(
+                "centres.initial_backlog: no case survives the plea hearing to await trial; "
+                "allowed: plea_base, plea_evidence and plea_innocent_factor that leave some "
+                "defendants pleading not guilty"
+            )
+        if kept:
+            self.cases.add({name: np.concatenate([d[name] for d in kept]) for name in kept[0]})
+
+    def plea_chance(self, evidence: np.ndarray, guilty: np.ndarray, pressure) -> np.ndarray:
+        """Chance of a guilty plea at the plea hearing.
+
+        Rises with the strength of evidence, the early-plea credit above the guideline
+        third and the prosecutor's pressure; an innocent defendant's is a fraction of a
+        guilty one's.
+        """
+        p = self.params
+        chance = (p.plea_base + p.plea_evidence * (evidence - 0.5)
+                  + p.plea_credit_effect * (p.early_plea_credit - 1 / 3))  # fmt: skip
+        chance = np.where(guilty, chance, chance * p.plea_innocent_factor)
+        return np.clip(chance + p.plea_pressure_effect * pressure, 0.0, 1.0)
+
     def _draw(self, centre: np.ndarray, received: np.ndarray, backlog: bool) -> dict:
         """Attributes and luck of cases received at `centre` on `received` days."""
         p, rng = self.params, self.rng
@@ -151,14 +209,16 @@ class CourtFlow:
         guilty = rng.random(count) < p.guilt_base + p.guilt_evidence * evidence
         mean_days = np.asarray(p.trial_days_mean)[offence]
         needed = np.maximum(1.0, np.round(rng.gamma(2.0, mean_days / 2.0)))
-        draws = rng.random((6, count))
+        draws = rng.random((7, count))
         exits = rng.exponential(1.0, count)
+        sentence_mean = np.asarray(p.sentence_months_mean)[offence] * DAYS_PER_MONTH
         return {
             "centre": centre, "received_day": received,
             "offence": offence, "custody": custody, "victim": victim, "evidence": evidence,
             "true_guilty": guilty, "trial_days_needed": needed, "u_plea": draws[0],
             "u_crack": draws[1], "u_ineffective": draws[2], "u_verdict": draws[3],
-            "u_appeal": draws[4], "u_discontinue": draws[5],
+            "u_appeal": draws[4], "u_discontinue": draws[5], "u_vacate": draws[6],
+            "sentence_full_days": rng.gamma(2.0, sentence_mean / 2.0),
             "withdrawal_day": withdrawal_day(received, victim, p.withdrawal_hazard_per_year,
                                              p.withdrawal_growth_per_year, exits),
             "ptph_day": received if backlog else received + p.ptph_delay_days,
@@ -178,9 +238,10 @@ class CourtFlow:
         open_custody = (state == WAITING) & c["custody"] & ~c["ctl_breach"]
         breach = open_custody & (day - c["received_day"] > self.params.custody_time_limit_days)
         c["ctl_breach"][breach] = True
+        waiting = np.flatnonzero(state == WAITING)
+        self.daily["backlog"][day] = len(waiting)
         if day % 7 >= 5:  # no trials at weekends
             return
-        waiting = np.flatnonzero(state == WAITING)
         for centre in self.centres:
             self._list_trials(centre, day, waiting[centre_of[waiting] == centre.index])
 
@@ -189,6 +250,11 @@ class CourtFlow:
         c["state"][index] = DONE
         c["outcome"][index] = outcome
         c["completed_day"][index] = day
+
+    def _sentence(self, index: np.ndarray, credit: float) -> None:
+        """Sentence convicted cases, reduced by the plea credit earned."""
+        c = self.cases
+        c["sentence_days"][index] = c["sentence_full_days"][index] * (1.0 - credit)
 
     def _withdrawals(self, day: int) -> None:
         c = self.cases
@@ -201,12 +267,11 @@ class CourtFlow:
         if len(due) == 0:
             return
         pressure = np.array([self.centres[k].plea_pressure for k in c["centre"][due]])
-        chance = p.plea_base + p.plea_evidence * (c["evidence"][due] - 0.5)
-        chance = np.where(c["true_guilty"][due], chance, chance * p.plea_innocent_factor)
-        chance = np.clip(chance + p.plea_pressure_effect * pressure, 0.0, 1.0)
+        chance = self.plea_chance(c["evidence"][due], c["true_guilty"][due], pressure)
         pleads = c["u_plea"][due] < chance
         self._finish(due[pleads], GUILTY_PLEA, day)
         c["wrong_verdict"][due[pleads]] = ~c["true_guilty"][due[pleads]]
+        self._sentence(due[pleads], p.early_plea_credit)
         c["state"][due[~pleads]] = WAITING
 
     def _verdicts(self, day: int) -> None:
@@ -224,6 +289,7 @@ class CourtFlow:
         chance = chance + np.minimum(p.rush_error * rushed, 1.0) * (0.5 - chance)
         convicted = c["u_verdict"][ending] < chance
         self._finish(ending[convicted], CONVICTED, day)
+        self._sentence(ending[convicted], 0.0)
         self._finish(ending[~convicted], ACQUITTED, day)
         wrong = convicted != guilty
         c["wrong_verdict"][ending] = wrong
@@ -242,7 +308,7 @@ class CourtFlow:
     def sitting_rooms(self, centre: Centre, day: int) -> int:
         """Courtrooms sitting today under the sitting-day budget (carrying fractions)."""
         factor = self.sitting_factor(day)
-        centre.sitting_carry += centre.params.sitting_days_per_year * factor / 250.0
+        centre.sitting_carry += centre.params.sitting_days_per_year * factor / WEEKDAYS_PER_YEAR
         rooms = min(int(centre.sitting_carry), centre.params.courtrooms)
         centre.sitting_carry -= rooms
         return rooms
@@ -264,29 +330,39 @@ class CourtFlow:
             score += centre.quick_first * _ranks(by_length)
             order = waiting[np.argsort(score, kind="stable")[:listed]]
         room = 0
+        daily = self.daily
         for case in order:
             c["listings"][case] += 1
             if math.isnan(c["first_listed_day"][case]):
                 c["first_listed_day"][case] = day
             turn = (c["listings"][case] - 1) * _GOLDEN
+            if (c["u_vacate"][case] + turn) % 1.0 < p.vacate_prob:
+                c["vacated"][case] += 1  # taken out of the list before the day
+                daily["vacated"][day] += 1
+                continue
             if (c["u_crack"][case] + turn) % 1.0 < p.crack_prob:
                 c["cracked"][case] = True
+                daily["cracked"][day] += 1
                 late_plea = c["true_guilty"][case] or c["u_plea"][case] < 0.2
                 c["late_plea"][case] = late_plea
                 self._finish(np.array([case]), GUILTY_PLEA if late_plea else DISCONTINUED, day)
                 c["wrong_verdict"][case] = late_plea and not c["true_guilty"][case]
+                if late_plea:
+                    self._sentence(np.array([case]), p.trial_door_credit)
                 continue
             years = (day - c["received_day"][case]) / 365.0
             chance = p.ineffective_base + p.ineffective_per_year * years
             if (c["u_ineffective"][case] + turn) % 1.0 < chance or room >= len(rooms):
                 c["ineffective"][case] += 1  # witnesses absent, or no court free (over-listed)
+                daily["ineffective"][day] += 1
                 continue
+            daily["effective"][day] += 1
             rush = centre.judge_rush[c["judge"][case]]
             given = max(1.0, round(c["trial_days_needed"][case] * (1.0 - rush * p.rush_max_cut)))
             c["state"][case] = IN_TRIAL
             c["trial_start_day"][case] = day
             c["trial_days_given"][case] = given
-            c["trial_end_day"][case] = day + given * 7.0 / 5.0  # sitting days to calendar days
+            c["trial_end_day"][case] = verdict_day(day, given)
             centre.room_free_day[rooms[room]] = c["trial_end_day"][case]
             room += 1
 

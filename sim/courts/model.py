@@ -14,7 +14,7 @@ from sim.courts.agents import Judge, ListingOfficer, Prosecutor
 from sim.courts.flow import WAITING, CourtFlow
 from sim.courts.measures import check_measures, consistency, done_in, measure_values, satisfaction
 from sim.courts.params import CourtParams
-from sim.courts.summary import cases_table, summarise
+from sim.courts.summary import cases_table, daily_table, summarise
 from sim.regimes import (
     AuditSettings,
     KPISpec,
@@ -93,8 +93,8 @@ class CourtModel(ServiceModel):
         self.run_until(self.days)
 
     def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
-        """The run summary and the per-case table."""
-        return summarise(self), {"cases": cases_table(self)}
+        """The run summary, the per-case table and the daily listing counts."""
+        return summarise(self), {"cases": cases_table(self), "daily": daily_table(self)}
 
     def _backlog(self, centre: int) -> int:
         """Cases awaiting trial at `centre` (past the plea hearing, not yet tried)."""

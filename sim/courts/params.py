@@ -68,13 +68,37 @@ class CourtParams(_Strict):
         default=28.0, ge=0, description="Receipt to plea and trial preparation hearing "
         "(Better Case Management: PTPH within 28 days of sending)."
     )  # fmt: skip
+    backlog_max_age_days: float = Field(
+        default=500.0, gt=0, description="Age of the oldest case in the initial backlog; "
+        "ages are uniform up to it, as in a queue listed oldest first, so with 500 days 27% "
+        "are over a year old, as in December 2023 (MoJ criminal court statistics)."
+    )  # fmt: skip
     plea_base: Probability = Field(
-        default=0.8, description="Chance a guilty defendant pleads at PTPH with average "
-        "evidence (calibrated so ~70% of defendants plead guilty overall, MoJ)."
+        default=0.74, description="Chance a guilty defendant pleads at PTPH with average "
+        "evidence (assumption, set so about 64% of receipts plead at the hearing; with late "
+        "pleas at cracked trials ~76% of concluded cases plead guilty in the default scenario "
+        "against ~70% for the Crown Court, MoJ: see docs/validation.md)."
     )  # fmt: skip
     plea_evidence: float = Field(
         default=0.5, ge=0, description="Added plea chance per unit of evidence above 0.5 "
         "(assumption)."
+    )  # fmt: skip
+    early_plea_credit: Probability = Field(
+        default=1 / 3, description="Sentence reduction for a guilty plea at the first "
+        "stage (Sentencing Council, Reduction in Sentence for a Guilty Plea, 2017)."
+    )  # fmt: skip
+    trial_door_credit: Probability = Field(
+        default=0.1, description="Sentence reduction for a plea on the day of trial "
+        "(Sentencing Council 2017)."
+    )  # fmt: skip
+    plea_credit_effect: float = Field(
+        default=0.6, ge=0, description="Added chance of an early plea per unit of early-plea "
+        "credit above the guideline third (assumption; lets a credit policy be explored)."
+    )  # fmt: skip
+    sentence_months_mean: PerOffence = Field(
+        default=[20.0, 60.0, 14.0, 36.0], description="Mean sentence on conviction after "
+        "trial, in months (assumption informed by MoJ average custodial sentence lengths by "
+        "offence group)."
     )  # fmt: skip
     plea_innocent_factor: Probability = Field(
         default=0.1, description="Plea chance of an innocent defendant relative to a guilty "
@@ -92,6 +116,10 @@ class CourtParams(_Strict):
     crack_prob: Probability = Field(
         default=0.3, description="Chance a listed trial cracks (late plea or offer of no "
         "evidence); ~35% of trials listed cracked in 2014/15 (NAO 2016)."
+    )  # fmt: skip
+    vacate_prob: Probability = Field(
+        default=0.05, description="Chance a listed trial is vacated before the day because "
+        "an advocate is unavailable; its courtroom goes to the next case (assumption)."
     )  # fmt: skip
     ineffective_base: Probability = Field(
         default=0.1, description="Chance a listed trial is ineffective for reasons other "
@@ -178,7 +206,7 @@ class CourtParams(_Strict):
             raise ValueError("each value must be a probability in [0, 1]")
         return value
 
-    @field_validator("trial_days_mean")
+    @field_validator("trial_days_mean", "sentence_months_mean")
     @classmethod
     def _positive(cls, value: list[float]) -> list[float]:
         if any(not v > 0 for v in value):

@@ -34,11 +34,21 @@ def cases_table(model) -> pd.DataFrame:
         "trial_start_day": c["trial_start_day"], "completed_day": c["completed_day"],
         "outcome": pd.Categorical.from_codes(c["outcome"], OUTCOMES),
         "trial_days_needed": c["trial_days_needed"], "trial_days_given": c["trial_days_given"],
-        "wrong_verdict": c["wrong_verdict"], "listings": c["listings"],
+        "wrong_verdict": c["wrong_verdict"], "sentence_days": c["sentence_days"],
+        "sentence_after_trial_days": c["sentence_full_days"],
+        "listings": c["listings"], "vacated_listings": c["vacated"],
         "ineffective_listings": c["ineffective"], "cracked": c["cracked"],
+        "late_plea": c["late_plea"],
         "ctl_breach": c["ctl_breach"], "appeal_allowed": c["appeal_allowed"],
         "warmup": c["received_day"] < model.warmup_days,
     })  # fmt: skip
+
+
+def daily_table(model) -> pd.DataFrame:
+    """One row per day: cases awaiting trial and the outcome of the trials listed that day."""
+    days = int(model.days)
+    return pd.DataFrame({"day": np.arange(days),
+                         **{name: counts[:days] for name, counts in model.flow.daily.items()}})
 
 
 def _pct(part: float, whole: float) -> float:
@@ -56,8 +66,14 @@ def summarise(model) -> dict[str, float]:
     delays = (c["trial_start_day"] - c["received_day"])[started]
     done = np.flatnonzero((state == DONE) & after)
     victims = after & c["victim"]
-    listed = c["listings"][after].sum()
     tried = (outcome == CONVICTED) | (outcome == ACQUITTED)
+    # flows in the measurement window, whenever the case was received (as MoJ counts them)
+    window = slice(math.ceil(model.warmup_days), int(end))
+    daily = {name: counts[window].sum() for name, counts in model.flow.daily.items()}
+    heard = daily["effective"] + daily["cracked"] + daily["ineffective"]
+    concluded = (state == DONE) & (c["completed_day"] >= model.warmup_days)
+    backlog = model.flow.daily["backlog"][window]
+    wrongful = c["wrong_verdict"] & after & ~c["true_guilty"]
     summary = {
         "cases": float(after.sum()),
         "measured_mean_days_to_trial": float(np.mean(delays)) if len(delays) else math.nan,
@@ -65,13 +81,18 @@ def summarise(model) -> dict[str, float]:
         "backlog_cases": float(waiting.sum()),
         "backlog_over_1y_pct": _pct(np.sum(ages > 365), len(ages)),
         "backlog_over_2y_pct": _pct(np.sum(ages > 730), len(ages)),
-        "wrongful_convictions": float(np.sum(c["wrong_verdict"] & after & ~c["true_guilty"])),
+        "backlog_growth_pct": _pct(backlog[-1] - backlog[0], backlog[0]) if len(backlog)
+        else math.nan,
+        "wrongful_convictions": float(np.sum(wrongful)),
+        "wrongful_sentence_years": float(np.nansum(c["sentence_days"][wrongful]) / 365.0),
         "wrongful_acquittals": float(np.sum(c["wrong_verdict"] & after & c["true_guilty"])),
         "victim_attrition_pct": _pct(np.sum(victims & (outcome == WITHDREW)), victims.sum()),
-        "ineffective_trial_pct": _pct(c["ineffective"][after].sum(), listed),
-        "cracked_trial_pct": _pct(c["cracked"][after].sum(), listed),
+        "effective_trial_pct": _pct(daily["effective"], heard),
+        "ineffective_trial_pct": _pct(daily["ineffective"], heard),
+        "cracked_trial_pct": _pct(daily["cracked"], heard),
+        "vacated_trial_pct": _pct(daily["vacated"], heard + daily["vacated"]),
         "ctl_breaches": float(np.sum(c["ctl_breach"] & after)),
-        "guilty_plea_pct": _pct(np.sum(outcome[done] == GUILTY_PLEA), len(done)),
+        "guilty_plea_pct": _pct(np.sum(concluded & (outcome == GUILTY_PLEA)), concluded.sum()),
         "outcome_consistency": consistency(c, done[tried[done]]),
         "victim_satisfaction": float(np.mean(satisfaction(c, done[c["victim"][done]],
                                                           model.params)))
