@@ -9,13 +9,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import ValidationError
 
 from sim.experiments.analysis import analyse, write_analysis
 from sim.experiments.design import SweepSpec
 from sim.experiments.domains import get_domain
+from sim.experiments.folders import tagged, write_comparison
 from sim.experiments.output import (
     OutputError,
     check_free,
@@ -24,9 +23,9 @@ from sim.experiments.output import (
     unique_folder,
     write_json,
 )
-from sim.experiments.runner import RunResult, iter_runs, resolve, run
+from sim.experiments.runner import resolve, run
 from sim.experiments.scenario import ScenarioError, parse_assignment
-from sim.experiments.stats import format_table, paired_differences, regime_table
+from sim.experiments.stats import format_table, regime_table
 from sim.experiments.store import StoreError
 from sim.experiments.sweep import sweep
 
@@ -94,10 +93,6 @@ def _default_out(name: str, label: str) -> Path:
     return unique_folder(Path("results") / name / f"{label}-{stamp}")
 
 
-def _tagged(result: RunResult, table: pd.DataFrame) -> pd.DataFrame:
-    return table.assign(regime=result.regime, replication=result.replication)
-
-
 def _print_ledgers(runs: pd.DataFrame, domain_name: str) -> None:
     """Print measured ledger, true ledger and behaviour, one column per regime."""
     several = runs.groupby("regime")["replication"].nunique().max() > 1
@@ -127,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         summary = pd.DataFrame([{"regime": result.regime, "replication": 0, **result.summary}])
         summary.to_parquet(folder / "summary.parquet", index=False)
         for name, table in result.tables.items():
-            _tagged(result, table).to_parquet(folder / f"{name}.parquet", index=False)
+            tagged(result, table).to_parquet(folder / f"{name}.parquet", index=False)
         write_json(folder / "manifest.json", manifest(
             scenario, command="run", regime=result.regime, seed=result.seed,
             days=result.days, overrides=overrides,
@@ -145,46 +140,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if reps < 1:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
     out = Path(args.out) if args.out else _default_out(scenario.name, "compare")
-    domain = get_domain(scenario.domain)
-    rows = []
-    small: dict[str, list[pd.DataFrame]] = {}
-    with output_folder(out) as folder:
-        writer: pq.ParquetWriter | None = None
-        try:
-            for result in iter_runs(scenario, reps, args.days, args.seed, args.workers):
-                rows.append({"regime": result.regime, "replication": result.replication,
-                             **result.summary})  # fmt: skip
-                for name, table in result.tables.items():
-                    if name != "patients":  # small tables whose columns vary by regime
-                        small.setdefault(name, []).append(_tagged(result, table))
-                        continue
-                    data = pa.Table.from_pandas(_tagged(result, table), preserve_index=False)
-                    if writer is None:
-                        writer = pq.ParquetWriter(folder / "patients.parquet", data.schema)
-                    writer.write_table(data.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
-        for name, tables in small.items():
-            pd.concat(tables, ignore_index=True).to_parquet(folder / f"{name}.parquet", index=False)
-        runs = pd.DataFrame(rows)
-        runs.to_parquet(folder / "summary.parquet", index=False)
-        metrics = list(domain.headline)
-        table = regime_table(runs, metrics)
-        reference = "none" if "none" in scenario.regimes else next(iter(scenario.regimes))
-        diffs = paired_differences(runs, metrics, reference) if len(scenario.regimes) > 1 else None
-        table.to_csv(folder / "regimes.csv", index=False)
-        if diffs is not None:
-            diffs.to_csv(folder / "differences.csv", index=False)
-        write_json(folder / "manifest.json", manifest(
-            scenario, command="compare", seed=args.seed if args.seed is not None else scenario.seed,
-            replications=reps, days=args.days or scenario.days, regimes=list(scenario.regimes),
-            overrides=overrides, common_random_numbers=True,
-        ))  # fmt: skip
-    _print_ledgers(runs, scenario.domain)
-    if diffs is not None:
-        print(f"\nPaired differences from '{reference}' (same patients): mean [95% CI]")
-        print(format_table(diffs, value="difference"))
+    done = write_comparison(scenario, out, reps, days=args.days, seed=args.seed,
+                            workers=args.workers, overrides=overrides)  # fmt: skip
+    _print_ledgers(done.runs, scenario.domain)
+    if done.differences is not None:
+        print(f"\nPaired differences from '{done.reference}' (same patients): mean [95% CI]")
+        print(format_table(done.differences, value="difference"))
     print(f"\nwrote {out}")
     return 0
 

@@ -1,0 +1,101 @@
+"""Writing a comparison of every regime to a result folder (what `goodhart compare` writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.domains import get_domain
+from sim.experiments.output import manifest, output_folder, write_json
+from sim.experiments.runner import RunResult, iter_runs
+from sim.experiments.scenario import Scenario, ScenarioError
+from sim.experiments.stats import paired_differences, regime_table
+
+#: Tables written row-group by row-group as runs finish (too large to hold for many runs).
+STREAMED = frozenset({"patients"})
+
+
+@dataclass
+class Comparison:
+    """What a comparison wrote: one summary row per run and the statistics of the regimes."""
+
+    folder: Path
+    runs: pd.DataFrame
+    table: pd.DataFrame
+    differences: pd.DataFrame | None
+    reference: str
+
+
+def tagged(result: RunResult, table: pd.DataFrame) -> pd.DataFrame:
+    """A run's table with its regime and replication as columns."""
+    return table.assign(regime=result.regime, replication=result.replication)
+
+
+def write_comparison(
+    scenario: Scenario,
+    out: str | Path,
+    replications: int,
+    *,
+    days: float | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    overrides: dict[str, Any] | None = None,
+    progress: bool = True,
+    observe: Callable[[RunResult], None] | None = None,
+) -> Comparison:
+    """Run every regime over replications (common random numbers) into folder `out`.
+
+    Writes `summary.parquet` (one row per run), every run's tables (`patients.parquet`
+    streamed, the others concatenated), `regimes.csv`, `differences.csv` (paired with
+    'none', or the first regime) and `manifest.json`, atomically. `observe` is called with
+    each finished run before its tables are dropped.
+    """
+    if replications < 1:
+        raise ScenarioError(f"replications: must be >= 1, got {replications}")
+    domain = get_domain(scenario.domain)
+    rows = []
+    small: dict[str, list[pd.DataFrame]] = {}
+    out = Path(out)
+    with output_folder(out) as folder:
+        writer: pq.ParquetWriter | None = None
+        try:
+            for result in iter_runs(scenario, replications, days, seed, workers, progress):
+                if observe is not None:
+                    observe(result)
+                rows.append({"regime": result.regime, "replication": result.replication,
+                             **result.summary})  # fmt: skip
+                for name, table in result.tables.items():
+                    if name not in STREAMED:  # small tables whose columns vary by regime
+                        small.setdefault(name, []).append(tagged(result, table))
+                        continue
+                    data = pa.Table.from_pandas(tagged(result, table), preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(folder / f"{name}.parquet", data.schema)
+                    writer.write_table(data.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+        for name, tables in small.items():
+            pd.concat(tables, ignore_index=True).to_parquet(folder / f"{name}.parquet", index=False)
+        runs = pd.DataFrame(rows)
+        runs.to_parquet(folder / "summary.parquet", index=False)
+        metrics = list(domain.headline)
+        table = regime_table(runs, metrics)
+        reference = "none" if "none" in scenario.regimes else next(iter(scenario.regimes))
+        diffs = paired_differences(runs, metrics, reference) if len(scenario.regimes) > 1 else None
+        table.to_csv(folder / "regimes.csv", index=False)
+        if diffs is not None:
+            diffs.to_csv(folder / "differences.csv", index=False)
+        write_json(folder / "manifest.json", manifest(
+            scenario, command="compare", seed=seed if seed is not None else scenario.seed,
+            replications=replications, days=days or scenario.days,
+            regimes=list(scenario.regimes), overrides=overrides or {},
+            common_random_numbers=True,
+        ))  # fmt: skip
+    return Comparison(out, runs, table, diffs, reference)
