@@ -1,0 +1,110 @@
+"""Running the stylized-fact checks: every fact's scenario over replications, with intervals."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.folders import write_comparison
+from sim.experiments.runner import iter_runs, resolve
+from sim.experiments.scenario import ScenarioError
+from sim.experiments.stats import t_interval
+from sim.validation.facts import FACTS, Fact, Replication
+from sim.validation.observations import observe
+
+REPRODUCED, NOT_REPRODUCED, NOT_APPLICABLE = "reproduced", "not reproduced", "not applicable"
+
+
+def verdict(fact: Fact, mean: float) -> str:
+    """Reproduced when the simulated mean lies in the fact's accepted interval.
+
+    The 95% interval is reported beside it so a reader can see how firm the verdict is.
+    """
+    if not fact.applicable:
+        return NOT_APPLICABLE
+    if math.isnan(mean):
+        return NOT_REPRODUCED
+    return REPRODUCED if fact.low <= mean <= fact.high else NOT_REPRODUCED
+
+
+def accepted(fact: Fact) -> str:
+    """The accepted interval as text."""
+    if not fact.applicable:
+        return "-"
+    if math.isinf(fact.low):
+        return f"<= {fact.high:g}"
+    if math.isinf(fact.high):
+        return f">= {fact.low:g}"
+    return f"{fact.low:g} to {fact.high:g}"
+
+
+def run_scenarios(
+    facts: Sequence[Fact],
+    replications: int,
+    *,
+    days: float | None = None,
+    workers: int = 1,
+    out: Path | None = None,
+    progress: bool = True,
+    overrides: dict | None = None,
+) -> dict[str, list[Replication]]:
+    """Observations of every replication of each scenario the facts need.
+
+    With `out`, each scenario's comparison is also written to `out/<scenario name>/`;
+    `overrides` (dotted names) are applied to every scenario.
+    """
+    found: dict[str, list[Replication]] = {}
+    for path in dict.fromkeys(f.scenario for f in facts if f.applicable):
+        scenario = resolve(path, overrides)
+        by_rep: dict[int, dict[str, dict[str, float]]] = defaultdict(dict)
+
+        def keep(result, by_rep=by_rep) -> None:
+            by_rep[result.replication][result.regime] = observe(result)
+
+        if out is None:
+            for result in iter_runs(scenario, replications, days, None, workers, progress):
+                keep(result)
+        else:
+            write_comparison(scenario, out / scenario.name, replications, days=days,
+                             workers=workers, progress=progress, observe=keep)  # fmt: skip
+        found[path] = [by_rep[r] for r in sorted(by_rep)]
+    return found
+
+
+def check(facts: Sequence[Fact], found: dict[str, list[Replication]]) -> pd.DataFrame:
+    """One row per fact: the published figure, the simulated mean and 95% CI, the verdict."""
+    rows = []
+    for fact in facts:
+        mean = low = high = math.nan
+        if fact.applicable:
+            values = np.array([fact.statistic(rep) for rep in found[fact.scenario]], float)
+            mean, low, high = t_interval(values)
+        rows.append({
+            "fact": fact.key, "statement": fact.statement, "published": fact.published,
+            "source": fact.source, "unit": fact.unit, "accepted": accepted(fact),
+            "simulated": mean, "ci_low": low, "ci_high": high,
+            "verdict": verdict(fact, mean), "note": fact.note,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def validate(
+    replications: int = 5,
+    *,
+    facts: Sequence[Fact] = FACTS,
+    days: float | None = None,
+    workers: int = 1,
+    out: str | Path | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Check every fact on its scenario over `replications` (common random numbers)."""
+    if replications < 1:
+        raise ScenarioError(f"replications: must be >= 1, got {replications}")
+    found = run_scenarios(facts, replications, days=days, workers=workers,
+                          out=Path(out) if out else None, progress=progress)  # fmt: skip
+    return check(facts, found)
