@@ -157,3 +157,23 @@ def test_calibrate_command_writes_its_record(tmp_path):
     record = json.loads(out.read_text())
     assert set(record["values"]) == {"courts.crack_prob"}
     assert record["fitted"][0]["fact"] == "cracked_trials"
+
+
+def test_extreme_value_unlimited_capacity_means_no_waits_and_almost_no_gaming():
+    """Unlimited staff, cubicles, beds and handover bays: nobody waits, gaming all but stops.
+
+    What remains is the few patients whose own treatment lasts over four hours and the
+    exploration of the learning agents.
+    """
+    unlimited = {}
+    for i in range(4):
+        unlimited.update({f"hospital.eds.{i}.clinicians_peak": 400,
+                          f"hospital.eds.{i}.cubicles": 800, f"hospital.eds.{i}.beds": 5000,
+                          f"hospital.eds.{i}.handover_bays": 200})  # fmt: skip
+    s = sim.run("scenarios/ae_four_hour.toml", regime="kpi", days=42,
+                overrides=unlimited).summary  # fmt: skip
+    assert s["urgent_wait_to_see_min"] < 1.0
+    assert s["corridor_hours"] == 0.0
+    assert s["ambulance_handover_over_30_pct"] == 0.0
+    assert s["gaming_prevalence_pct"] < 1.0
+    assert s["gap_4h_pct"] == pytest.approx(0.0, abs=0.5)
