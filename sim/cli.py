@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run every regime over replications with common random numbers",
     )  # fmt: skip
     many.add_argument("--replications", type=int, help="default: the scenario's")
+    many.add_argument("--no-figures", action="store_true", help="skip writing the figures")
     many.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1,
         help="parallel processes (results are identical for any number)",
@@ -90,6 +91,20 @@ def _parser() -> argparse.ArgumentParser:
     analysed.add_argument("--output", help="metric for the sensitivity analysis")
     analysed.add_argument("--reference", help="regime to pair the others against")
     analysed.add_argument("--by", action="append", help="group by this swept parameter")
+
+    drawn = sub.add_parser("figures", help="write the figures of a result folder")
+    drawn.add_argument("folder", help="a folder written by run, compare or sweep (+ analyse)")
+    drawn.add_argument(
+        "--format", action="append", choices=["png", "pdf", "svg"],
+        help="file format (repeatable; default: png and pdf)",
+    )  # fmt: skip
+    drawn.add_argument("--dpi", type=float, default=300)
+
+    shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
+    shown.add_argument("domain", choices=["hospital", "courts"])
+    shown.add_argument("--host", default="127.0.0.1", help="default: localhost only")
+    shown.add_argument("--port", type=int, default=8765)
+    shown.add_argument("--open", action="store_true", help="open a browser tab")
 
     checked = sub.add_parser(
         "validate", help="check the models against the published stylized facts",
@@ -179,6 +194,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"\nPaired differences from '{done.reference}' (same patients): mean [95% CI]")
         print(format_table(done.differences, value="difference"))
     print(f"\nwrote {out}")
+    if not args.no_figures:
+        _write_figures(out)
+    return 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Write a result folder's figures and print their paths and anything skipped."""
+    from sim.figures import FolderError, make_figures
+
+    try:
+        report = make_figures(args.folder, formats=args.format or ("png", "pdf"), dpi=args.dpi)
+    except FolderError as error:
+        raise OutputError(str(error)) from None
+    for path in report.written:
+        print(f"wrote {path}")
+    for name, reason in report.skipped.items():
+        print(f"skipped {name}: {reason}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Serve the interactive app until interrupted."""
+    from sim.apps.launch import launch
+
+    launch(args.domain, host=args.host, port=args.port, open_browser=args.open)
     return 0
 
 
@@ -314,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `goodhart` command."""
     args = _parser().parse_args(argv)
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep,
-                "analyse": cmd_analyse, "validate": cmd_validate,
+                "analyse": cmd_analyse, "validate": cmd_validate, "figures": cmd_figures,
+                "app": cmd_app,
                 "calibrate": cmd_calibrate}  # fmt: skip
     try:
         return commands[args.command](args)
