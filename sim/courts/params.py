@@ -77,7 +77,8 @@ class CourtParams(_Strict):
         default=0.70, description="Chance a guilty defendant pleads at PTPH with average "
         "evidence. Calibrated to ~70% guilty pleas (MoJ) by `goodhart calibrate --param "
         "courts.plea_base=0.5:0.9 --fit guilty_pleas --replications 3 --max-evaluations 16` "
-        "(0.704); the fact is still not reproduced (~76%): see docs/validation.md."
+        "(0.704, with sitting days then below need); with the scenarios' current sizing guilty "
+        "pleas are ~73% of concluded cases: see docs/validation.md."
     )  # fmt: skip
     plea_evidence: float = Field(
         default=0.5, ge=0, description="Added plea chance per unit of evidence above 0.5 "
