@@ -1,0 +1,46 @@
+"""Publication figures made from result folders alone (no model is imported or run).
+
+Quick use::
+
+    from sim.figures import make_figures, write_figures
+    paths = write_figures("results/ae_four_hour/compare-20250101-120000")
+    report = make_figures(folder, formats=("png", "pdf", "svg"))  # also says what was skipped
+
+Each figure function takes a result folder (a path or a loaded `ResultFolder`) and returns
+a matplotlib Figure; see docs/figures.md.
+"""
+
+from sim.figures.courts import time_to_trial
+from sim.figures.data import FigureSkipped, FolderError, ResultFolder, load_folder
+from sim.figures.emergence import emergence
+from sim.figures.hospital import time_in_department
+from sim.figures.ledgers import dashboard_gap, harms
+from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
+from sim.figures.writer import (
+    FIGURES,
+    FigureReport,
+    applicable,
+    make_figures,
+    save_figure,
+    write_figures,
+)
+
+__all__ = [
+    "FIGURES",
+    "FigureReport",
+    "FigureSkipped",
+    "FolderError",
+    "ResultFolder",
+    "applicable",
+    "dashboard_gap",
+    "emergence",
+    "harms",
+    "load_folder",
+    "make_figures",
+    "save_figure",
+    "sensitivity_bars",
+    "sweep_heatmap",
+    "time_in_department",
+    "time_to_trial",
+    "write_figures",
+]

@@ -1,0 +1,133 @@
+"""Emergence: how gaming spreads over simulated time, by motivation type and regime.
+
+Nothing in the models scripts gaming: decision-makers learn their lever settings from
+their payoffs. This figure follows, decision period by decision period, the strongest
+gaming lever each decision-maker sets and the share who use any gaming lever at all,
+separately for each Bevan & Hood motivation type.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.figures.data import FigureSkipped, ResultFolder, load_folder
+from sim.figures.style import (
+    DOUBLE_COLUMN_IN,
+    MOTIVATIONS,
+    add_note,
+    house_style,
+    light_grid,
+    motivation_label,
+    motivation_style,
+    new_figure,
+    regime_label,
+)
+
+# Levers that distort what is measured or falsify records ("gaming" and "fraud" kinds);
+# legitimate choices such as corridor care or over-listing are left out.
+GAMING_LEVERS = {
+    "hospital": ("breach_priority", "hold_ambulances", "clock_stop_transfer", "misrecord",
+                 "curate_survey", "early_discharge"),
+    "courts": ("quick_first", "rush", "plea_pressure", "discontinue_old"),
+}  # fmt: skip
+ROWS = (
+    ("strongest", "Strongest gaming lever\n(mean setting, 0\u20131)"),
+    ("gaming_pct", "Decision-makers using\na gaming lever (%)"),
+)
+
+
+def gaming_by_period(decisions: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
+    """Per regime, day and motivation: mean strongest gaming lever and % of agents gaming.
+
+    Rows of agents without any gaming lever are left out.
+    """
+    settings = decisions[levers].to_numpy(dtype=float)
+    has_lever = np.isfinite(settings).any(axis=1)
+    strongest = np.nanmax(np.where(np.isfinite(settings), settings, -np.inf), axis=1)
+    frame = pd.DataFrame({
+        "regime": decisions["regime"].astype(str).to_numpy(),
+        "day": decisions["day"].to_numpy(dtype=float),
+        "motivation": decisions["motivation"].astype(str).to_numpy(),
+        "strongest": strongest,
+    })[has_lever]  # fmt: skip
+    frame["gaming_pct"] = 100.0 * (frame["strongest"] > 0.0)
+    return frame.groupby(["regime", "motivation", "day"], as_index=False)[
+        ["strongest", "gaming_pct"]
+    ].mean()
+
+
+def agents_per_run(decisions: pd.DataFrame) -> dict[str, int]:
+    """Decision-makers of each motivation type in one run (the largest count in any run)."""
+    keys = [c for c in ("regime", "replication") if c in decisions.columns]
+    if "agent_id" not in decisions.columns:
+        return {}
+    counts = decisions.groupby([*keys, "motivation"])["agent_id"].nunique()
+    return {str(m): int(n) for m, n in counts.groupby(level="motivation").max().items()}
+
+
+def emergence(folder: ResultFolder | str) -> Figure:
+    """Gaming lever settings and gaming prevalence over time, by motivation type.
+
+    One column per regime; rows are the mean of each decision-maker's strongest gaming
+    lever (0-1) and the percentage of decision-makers using any gaming lever, averaged
+    over decision-makers of each motivation type and over replications. The warm-up is
+    shaded.
+    """
+    folder = load_folder(folder)
+    if folder.domain not in GAMING_LEVERS:
+        raise FigureSkipped(f"no gaming levers are known for the '{folder.domain}' domain")
+    wanted = [f"lever_{name}" for name in GAMING_LEVERS[folder.domain]]
+    decisions = folder.table(
+        "decisions", ["regime", "replication", "day", "agent_id", "motivation", *wanted]
+    )
+    levers = [c for c in wanted if c in decisions.columns]
+    missing = {"regime", "day", "motivation"} - set(decisions.columns)
+    if missing or not levers:
+        raise FigureSkipped(
+            f"decisions.parquet lacks {sorted(missing) or 'every gaming lever column'}"
+        )
+    if decisions.empty:
+        raise FigureSkipped("decisions.parquet has no decisions")
+    trends = gaming_by_period(decisions, levers)
+    regimes = [r for r in folder.regimes if r in set(trends["regime"])]
+    present = set(trends["motivation"])
+    motivations = [m for m in MOTIVATIONS if m in present] + sorted(present - set(MOTIVATIONS))
+    styles = {m: motivation_style(m, i) for i, m in enumerate(motivations)}
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_IN, 3.9)
+        grid = figure.subplots(2, len(regimes), sharex=True, sharey="row", squeeze=False)
+        for col, regime in enumerate(regimes):
+            block = trends[trends["regime"] == regime]
+            for row, (column, ylabel) in enumerate(ROWS):
+                axes = grid[row, col]
+                for motivation in motivations:
+                    line = block[block["motivation"] == motivation]
+                    colour, style = styles[motivation]
+                    axes.plot(line["day"], line[column], color=colour, linestyle=style)
+                if folder.warmup_days:
+                    axes.axvspan(0.0, folder.warmup_days, color="#EEEEEE", zorder=0, linewidth=0)
+                light_grid(axes)
+                axes.set_xlim(0.0, folder.days)
+                if row == 0:
+                    axes.set_title(regime_label(regime))
+                    axes.set_ylim(-0.02, 1.02)
+                else:
+                    axes.set_ylim(-2.0, 102.0)
+                    axes.set_xlabel("Simulated day")
+                if col == 0:
+                    axes.set_ylabel(ylabel)
+        counts = agents_per_run(decisions)
+        handles = [
+            Line2D([], [], color=styles[m][0], linestyle=styles[m][1],
+                   label=motivation_label(m) + (f" ({counts[m]})" if m in counts else ""))
+            for m in motivations
+        ]  # fmt: skip
+        if folder.warmup_days:
+            handles.append(Line2D([], [], color="#DDDDDD", linewidth=6, label="Warm-up"))
+        figure.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+        add_note(figure, folder.source_note() + "; mean over decision-makers and replications; "
+                 "(n): decision-makers of each type per run")  # fmt: skip
+    return figure

@@ -1,0 +1,89 @@
+"""A&E: the distribution of time in department by regime (the 4-hour 'spike').
+
+Mason et al. (2012, Emerg Med J 29:437) showed English EDs' recorded times piling up just
+before 240 minutes, most sharply for admitted patients. This figure draws that picture for
+each regime, on the clock the dashboard reads (clock start to clock stop) and on the time
+the patient really spent (arrival to leaving), admitted and discharged patients apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.figures.data import FigureSkipped, ResultFolder, load_folder
+from sim.figures.plots import regime_handles, step_histogram
+from sim.figures.style import (
+    DOUBLE_COLUMN_IN,
+    add_note,
+    house_style,
+    light_grid,
+    new_figure,
+    regime_colours,
+)
+
+THRESHOLD_MIN = 240.0
+BIN_MIN = 10.0
+MAX_MIN = 720.0
+COLUMNS = ["regime", "disposition", "measured_min", "true_min", "warmup"]
+DISPOSITIONS = (("admitted", "Admitted"), ("discharged", "Discharged"))
+CLOCKS = (
+    ("measured_min", "Measured clock\n(% of patients per 10 min)"),
+    ("true_min", "True time in department\n(% of patients per 10 min)"),
+)
+
+
+def time_in_department(folder: ResultFolder | str) -> Figure:
+    """Histograms of time in department by regime, with the 240-minute line.
+
+    Columns: admitted and discharged patients. Rows: the measured clock and the true time
+    in department. Patients who arrived during the warm-up or were still in the
+    department at the end are left out; stays over 12 hours are counted in the
+    percentages but fall beyond the axis.
+    """
+    folder = load_folder(folder)
+    if folder.domain != "hospital":
+        raise FigureSkipped("time in department is an A&E figure")
+    patients = folder.table("patients", COLUMNS)
+    missing = sorted(set(COLUMNS) - {"warmup"} - set(patients.columns))
+    if missing:
+        raise FigureSkipped(f"patients.parquet lacks the columns {missing}")
+    if "warmup" in patients.columns:
+        patients = patients[~patients["warmup"].astype(bool)]
+    patients = patients.assign(
+        regime=patients["regime"].astype(str), disposition=patients["disposition"].astype(str)
+    )
+    regimes = [r for r in folder.regimes if r in set(patients["regime"])]
+    if not regimes or patients.empty:
+        raise FigureSkipped("patients.parquet has no patients after the warm-up")
+    colours = regime_colours(folder.regimes)
+    bins = np.arange(0.0, MAX_MIN + BIN_MIN, BIN_MIN)
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_IN, 4.2)
+        grid = figure.subplots(2, 2, sharex=True, sharey="col")
+        for row, (clock, ylabel) in enumerate(CLOCKS):
+            for col, (disposition, title) in enumerate(DISPOSITIONS):
+                axes = grid[row, col]
+                group = patients[patients["disposition"] == disposition]
+                for regime in regimes:
+                    values = group.loc[group["regime"] == regime, clock].to_numpy(dtype=float)
+                    values = values[np.isfinite(values)]
+                    if len(values):
+                        step_histogram(axes, values, bins, colours[regime], 100.0 / len(values))
+                axes.axvline(THRESHOLD_MIN, color="#777777", linestyle="--", linewidth=0.7)
+                light_grid(axes)
+                if row == 0:
+                    axes.set_title(title)
+                    axes.text(THRESHOLD_MIN + 6, 0.97, "4 h", transform=axes.get_xaxis_transform(),
+                              ha="left", va="top", fontsize=7, color="#555555")  # fmt: skip
+                if col == 0:
+                    axes.set_ylabel(ylabel)
+                if row == 1:
+                    axes.set_xlabel("Time in department (min)")
+                axes.set_xlim(0.0, MAX_MIN)
+                axes.set_xticks(np.arange(0.0, MAX_MIN + 1, 120.0))
+                axes.set_ylim(bottom=0.0)
+        figure.legend(handles=regime_handles(regimes, colours), loc="outside upper center",
+                      ncols=len(regimes))  # fmt: skip
+        add_note(figure, folder.source_note() + "; 10-minute bins, pooled over replications")
+    return figure

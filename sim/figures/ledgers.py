@@ -1,0 +1,145 @@
+"""The two ledgers by regime: the dashboard gap (measured vs true) and the harms.
+
+Each panel shows every regime's mean over replications with its 95% t interval
+(`sim.experiments.stats`). Open markers are the measured ledger (what the dashboard
+shows), filled markers the true ledger (what happened to people).
+"""
+
+from __future__ import annotations
+
+import math
+import string
+
+from matplotlib.figure import Figure
+
+from sim.figures.data import FigureSkipped, ResultFolder, load_folder
+from sim.figures.plots import (
+    Panel,
+    Series,
+    available,
+    draw_regime_points,
+    interval_note,
+    regime_means,
+    series_handles,
+)
+from sim.figures.style import DOUBLE_COLUMN_IN, add_note, house_style, new_figure, regime_colours
+
+PANELS_PER_ROW = 4
+MEASURED = "Measured (dashboard)"
+TRUE = "True (what happened)"
+
+GAP_PANELS: dict[str, tuple[Panel, ...]] = {
+    "hospital": (
+        Panel("Left A&E within 4 hours (%)", (
+            Series("measured_4h_pct", MEASURED, filled=False),
+            Series("true_4h_pct", TRUE),
+        )),
+        Panel("Mean time in department (min)", (
+            Series("mean_measured_min", MEASURED, filled=False),
+            Series("mean_true_min", TRUE),
+        )),
+        Panel("Gap: measured \u2212 true\nwithin 4 hours (% points)", (
+            Series("gap_4h_pct", "Gap", marker="D"),
+        ), zero_line=True),
+    ),
+    "courts": (
+        Panel("Mean time to trial,\ntrials started (days)", (
+            Series("measured_mean_days_to_trial", MEASURED, filled=False),
+        )),
+        Panel("Mean age of cases\nawaiting trial (days)", (
+            Series("backlog_mean_age_days", TRUE),
+        )),
+        Panel("Cases awaiting trial\nover a year (%)", (
+            Series("backlog_over_1y_pct", TRUE),
+        )),
+    ),
+}  # fmt: skip
+
+HARM_PANELS: dict[str, tuple[Panel, ...]] = {
+    "hospital": (
+        Panel("Excess deaths among\nadmitted patients (per run)", (
+            Series("excess_deaths", "Excess deaths"),
+        )),
+        Panel("Corridor care\n(patient-hours per run)", (
+            Series("corridor_hours", "Corridor hours"),
+        )),
+        Panel("12-hour waits from arrival\n(patients per run)", (
+            Series("waits_12h_from_arrival", "12-hour waits from arrival"),
+        )),
+        Panel("12-hour waits from decision\nto admit (patients per run)", (
+            Series("waits_12h_from_decision", "12-hour waits from decision to admit"),
+        )),
+    ),
+    "courts": (
+        Panel("Wrongful convictions\n(cases per run)", (
+            Series("wrongful_convictions", "Wrongful convictions"),
+        )),
+        Panel("Wrongful acquittals\n(cases per run)", (
+            Series("wrongful_acquittals", "Wrongful acquittals"),
+        )),
+        Panel("Victims withdrawing\n(% of cases with a victim)", (
+            Series("victim_attrition_pct", "Victim attrition"),
+        )),
+        Panel("Cases awaiting trial\nover 1 year (%)", (
+            Series("backlog_over_1y_pct", "Backlog over 1 year"),
+        )),
+        Panel("Cases awaiting trial\nover 2 years (%)", (
+            Series("backlog_over_2y_pct", "Backlog over 2 years"),
+        )),
+    ),
+}  # fmt: skip
+
+
+def _ledger_figure(folder: ResultFolder, panels: tuple[Panel, ...], legend: bool) -> Figure:
+    runs = folder.summary
+    drawn = available(panels, list(runs.columns))
+    if not drawn:
+        columns = sorted({s.column for p in panels for s in p.series})
+        raise FigureSkipped(f"summary.parquet has none of the columns {columns}")
+    regimes = [r for r in folder.regimes if r in set(runs["regime"].astype(str))]
+    colours = regime_colours(folder.regimes)
+    table = regime_means(runs, [s.column for p in drawn for s in p.series])
+    columns = len(drawn) if len(drawn) <= PANELS_PER_ROW else math.ceil(len(drawn) / 2)
+    rows = math.ceil(len(drawn) / columns)
+    with house_style():
+        figure = new_figure(DOUBLE_COLUMN_IN, 0.3 + 2.2 * rows)
+        grid = figure.subplots(rows, columns, squeeze=False).ravel()
+        for spare in grid[len(drawn) :]:
+            spare.set_visible(False)
+        any_interval = False
+        for letter, axes, panel in zip(string.ascii_lowercase, grid, drawn, strict=False):
+            any_interval |= draw_regime_points(axes, table, panel, regimes, colours)
+            axes.set_title(f"({letter})", loc="left", fontweight="bold")
+        if legend:
+            shown = {s.label: s for p in drawn for s in p.series if s.label in (MEASURED, TRUE)}
+            figure.legend(
+                handles=series_handles(list(shown.values())), loc="outside upper center",
+                ncols=len(shown),
+            )  # fmt: skip
+        add_note(figure, folder.source_note() + interval_note(any_interval, folder.replications))
+    return figure
+
+
+def dashboard_gap(folder: ResultFolder | str) -> Figure:
+    """Measured vs true performance by regime, with 95% intervals.
+
+    Hospital: share seen within 4 hours and mean time in department on both ledgers, and
+    their gap. Courts: the measured mean time to trial of trials started beside the true
+    age of the cases still waiting and the share waiting over a year.
+    """
+    folder = load_folder(folder)
+    if folder.domain not in GAP_PANELS:
+        raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
+    return _ledger_figure(folder, GAP_PANELS[folder.domain], legend=True)
+
+
+def harms(folder: ResultFolder | str) -> Figure:
+    """Harms by regime, with 95% intervals.
+
+    Hospital: excess deaths, corridor hours and 12-hour waits. Courts: wrongful verdicts,
+    victim attrition and the share of the backlog over one and two years old.
+    """
+    folder = load_folder(folder)
+    if folder.domain not in HARM_PANELS:
+        raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
+    return _ledger_figure(folder, HARM_PANELS[folder.domain], legend=False)

@@ -1,0 +1,292 @@
+"""Figures made from result folders: every expected file, real images, a pixel baseline.
+
+The baseline image is drawn from a small synthetic result folder written below, so model
+changes never move it. After an intended change to the figure code, regenerate it with
+
+    GOODHART_UPDATE_BASELINE=1 .venv/bin/python -m pytest tests/test_figures.py -k baseline
+
+and look at tests/baseline/dashboard_gap_synthetic.png before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.testing.compare import compare_images
+from PIL import Image
+
+from sim.cli import main
+from sim.experiments import stats
+from sim.figures import (
+    FIGURES,
+    FolderError,
+    dashboard_gap,
+    load_folder,
+    make_figures,
+    save_figure,
+    write_figures,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "tests" / "baseline" / "dashboard_gap_synthetic.png"
+DPI = 300
+
+TINY_AE = """\
+name = "tiny_ae"
+domain = "hospital"
+days = 10
+warmup_days = 2
+replications = 2
+seed = 11
+
+[hospital]
+[[hospital.eds]]
+name = "Solo"
+arrivals_per_day = 80
+clinicians_peak = 8
+cubicles = 10
+beds = 80
+
+[behaviour]
+decision_period_days = 2
+
+[regimes.kpi]
+type = "kpi"
+measure = "share_within"
+within = 240
+target = 0.95
+
+[regimes.none]
+type = "none"
+"""
+OKR = """
+[regimes.okr]
+type = "okr"
+objective = "Provide safe, dignified emergency care"
+review_days = 5
+
+[[regimes.okr.key_results]]
+measure = "mean_wait_min"
+direction = "lower"
+target = 240
+zero_at = 360
+"""
+
+SINGLE_FIGURES = {
+    "hospital": {"time_in_department", "dashboard_gap", "harms", "emergence"},
+    "courts": {"time_to_trial", "dashboard_gap", "harms", "emergence"},
+}
+
+
+def cli(*argv: str) -> None:
+    assert main(list(argv)) == 0
+
+
+@pytest.fixture(scope="session")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """Small real result folders of every kind, made once through the command line.
+
+    Figures never read the bootstrap intervals of regimes.csv or the analysis tables, so
+    they are not computed here (they took most of this fixture's time).
+    """
+    base = tmp_path_factory.mktemp("results")
+    scenario, two_regimes = base / "tiny_ae.toml", base / "tiny_ae_kpi_none.toml"
+    scenario.write_text(TINY_AE + OKR, encoding="utf-8")
+    two_regimes.write_text(TINY_AE, encoding="utf-8")
+    out = {name: base / name for name in ("ae_run", "ae", "courts", "grid", "sobol")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stats, "bootstrap_interval", lambda values, seed=0: (np.nan, np.nan))
+        make_folders(scenario, two_regimes, out)
+    return out
+
+
+def make_folders(scenario: Path, two_regimes: Path, out: dict[str, Path]) -> None:
+    cli("run", str(scenario), "--out", str(out["ae_run"]))
+    cli("compare", str(scenario), "--workers", "1", "--no-figures", "--out", str(out["ae"]))
+    cli("compare", str(ROOT / "scenarios" / "courts_time_to_trial.toml"), "--days", "60",
+        "--set", "warmup_days=20", "--replications", "2", "--workers", "1", "--no-figures",
+        "--out", str(out["courts"]))  # fmt: skip
+    cli("sweep", str(two_regimes), "--design", "grid", "--param", "stakes.level=0,2",
+        "--param", "league_table.weight=0,0.5", "--replications", "1", "--days", "6",
+        "--workers", "1", "--out", str(out["grid"]))  # fmt: skip
+    cli("sweep", str(two_regimes), "--design", "sobol", "--samples", "2",
+        "--param", "stakes.level=0:3", "--param", "league_table.weight=0:1",
+        "--replications", "1", "--days", "6", "--workers", "1",
+        "--out", str(out["sobol"]))  # fmt: skip
+    for store in ("grid", "sobol"):
+        cli("analyse", str(out[store]))
+
+
+def check_image_files(paths: list[Path], folder: Path) -> None:
+    """Every PNG is a real image of the figure's size at 300 dpi; every PDF a real PDF."""
+    for path in paths:
+        assert path.parent == folder / "figures"
+        data = path.read_bytes()
+        if path.suffix == ".png":
+            with Image.open(path) as image:
+                image.verify()
+            with Image.open(path) as image:
+                width_px, height_px = image.size
+                dpi = image.info.get("dpi")
+            assert dpi is not None and round(dpi[0]) == DPI
+            assert width_px > 2 * DPI and height_px > DPI  # at least 2 x 1 inches
+        elif path.suffix == ".pdf":
+            assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+        else:
+            pytest.fail(f"unexpected file {path}")
+    leftovers = [p.name for p in (folder / "figures").iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # no temporary files left behind
+
+
+@pytest.mark.parametrize(
+    ("name", "domain", "kind"),
+    [("ae_run", "hospital", "run"), ("ae", "hospital", "compare"),
+     ("courts", "courts", "compare")],
+)  # fmt: skip
+def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind):
+    folder = load_folder(folders[name])
+    assert (folder.kind, folder.domain) == (kind, domain)
+    report = make_figures(folders[name])
+    assert report.skipped == {}
+    expected = {f"{figure}.{fmt}" for figure in SINGLE_FIGURES[domain] for fmt in ("png", "pdf")}
+    assert {p.name for p in report.written} == expected
+    check_image_files(report.written, folders[name])
+
+
+def test_png_pixels_match_figure_size_at_300_dpi(folders):
+    folder = load_folder(folders["ae"])
+    spec = next(s for s in FIGURES if s.name == "dashboard_gap")
+    figure = spec.draw(folder)
+    width_in, height_in = figure.get_size_inches()
+    with Image.open(folders["ae"] / "figures" / "dashboard_gap.png") as image:
+        assert image.size == (round(width_in * DPI), round(height_in * DPI))
+
+
+def test_sweep_stores(folders):
+    grid = make_figures(folders["grid"])
+    assert {p.name for p in grid.written} == {"sweep_heatmap.png", "sweep_heatmap.pdf"}
+    assert set(grid.skipped) == {"sensitivity"}
+    assert "grid" in grid.skipped["sensitivity"]
+    check_image_files(grid.written, folders["grid"])
+
+    sobol = make_figures(folders["sobol"])
+    assert {p.name for p in sobol.written} == {"sensitivity.png", "sensitivity.pdf"}
+    assert set(sobol.skipped) == {"sweep_heatmap"}
+    check_image_files(sobol.written, folders["sobol"])
+
+
+def test_sensitivity_without_analysis_is_skipped_with_the_command_to_run(folders, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(folders["sobol"], store, ignore=shutil.ignore_patterns("analysis", "figures"))
+    report = make_figures(store)
+    assert report.written == []
+    assert "goodhart analyse" in report.skipped["sensitivity"]
+
+
+# ---- a synthetic folder: no model involved ------------------------------------------------
+def synthetic_folder(folder: Path) -> Path:
+    """A hospital compare folder holding only a hard-coded summary and its manifest."""
+    folder.mkdir()
+    measured = {"kpi": [93.1, 92.4, 94.0], "okr": [88.2, 87.5, 89.1], "none": [86.0, 85.1, 87.2]}
+    true = {"kpi": [86.3, 85.0, 87.1], "okr": [87.4, 86.9, 88.0], "none": [85.8, 85.0, 87.0]}
+    mean_true = {"kpi": [171.0, 176.5, 168.2], "okr": [160.4, 163.0, 158.8],
+                 "none": [166.1, 170.2, 163.5]}  # fmt: skip
+    rows = []
+    for regime in ("kpi", "okr", "none"):
+        for rep in range(3):
+            m, t, minutes = measured[regime][rep], true[regime][rep], mean_true[regime][rep]
+            rows.append({
+                "regime": regime, "replication": rep, "measured_4h_pct": m,
+                "true_4h_pct": t, "gap_4h_pct": m - t, "mean_true_min": minutes,
+                "mean_measured_min": minutes - 2.0 * (m - t),
+            })  # fmt: skip
+    pd.DataFrame(rows).to_parquet(folder / "summary.parquet", index=False)
+    manifest = {
+        "scenario": {"name": "synthetic", "domain": "hospital", "days": 91, "warmup_days": 14,
+                     "seed": 1, "regimes": {"kpi": {}, "okr": {}, "none": {}}},
+        "command": "compare", "seed": 1, "replications": 3, "days": 91.0,
+        "regimes": ["kpi", "okr", "none"],
+    }  # fmt: skip
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_dashboard_gap_matches_the_baseline_image(tmp_path):
+    folder = synthetic_folder(tmp_path / "synthetic")
+    [actual] = save_figure(dashboard_gap(folder), tmp_path, "dashboard_gap", ["png"], dpi=100)
+    if os.environ.get("GOODHART_UPDATE_BASELINE") == "1":
+        BASELINE.parent.mkdir(exist_ok=True)
+        shutil.copyfile(actual, BASELINE)
+        pytest.skip(f"baseline written to {BASELINE}")
+    assert BASELINE.exists(), "no baseline image: run with GOODHART_UPDATE_BASELINE=1"
+    assert compare_images(str(BASELINE), str(actual), tol=2) is None
+
+
+def test_write_figures_svg_in_place(tmp_path):
+    folder = synthetic_folder(tmp_path / "synthetic")
+    paths = write_figures(folder, formats=("svg",))
+    assert paths == [folder / "figures" / "dashboard_gap.svg"]
+    assert paths[0].read_bytes().lstrip().startswith(b"<?xml")
+    again = write_figures(folder, formats=("svg", "png"))  # the SVG is replaced in place
+    assert [p.name for p in again] == ["dashboard_gap.svg", "dashboard_gap.png"]
+    names = sorted(p.name for p in (folder / "figures").iterdir())
+    assert names == ["dashboard_gap.png", "dashboard_gap.svg"]
+    with pytest.raises(ValueError, match="formats"):
+        write_figures(folder, formats=("gif",))
+
+
+def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_path):
+    report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
+    assert {p.name for p in report.written} == {"dashboard_gap.png"}
+    assert set(report.skipped) == {"time_in_department", "emergence", "harms"}
+    assert "excess_deaths" in report.skipped["harms"]
+    assert "patients.parquet" in report.skipped["time_in_department"]
+    assert "decisions.parquet" in report.skipped["emergence"]
+
+
+# ---- not a result folder ------------------------------------------------------------------
+def test_a_folder_that_is_not_a_result_folder_is_refused_by_name(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FolderError, match=re.escape(str(empty)) + ".*no manifest.json"):
+        write_figures(empty)
+    with pytest.raises(FolderError, match="is not a folder"):
+        write_figures(tmp_path / "missing")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(FolderError, match="cannot be read as JSON"):
+        write_figures(bad)
+    manifest = {"scenario": {"domain": "hospital"}, "command": "run"}
+    (bad / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(FolderError, match=r"no summary\.parquet"):
+        write_figures(bad)
+    assert not (bad / "figures").exists()
+
+
+def test_figures_never_import_a_model():
+    source = ROOT / "sim" / "figures"
+    imports = re.compile(r"^\s*(?:from|import)\s+(sim\.\S+)", re.MULTILINE)
+    allowed = {"sim.figures", "sim.experiments.stats", "sim.experiments.store"}
+    for file in source.glob("*.py"):
+        for module in imports.findall(file.read_text(encoding="utf-8")):
+            assert any(module == a or module.startswith(a + ".") for a in allowed), (file, module)
+
+
+def test_regime_colours_are_fixed_and_colour_blind_safe():
+    from sim.figures.style import OKABE_ITO, regime_colours
+
+    colours = regime_colours(["kpi_98", "none", "okr", "kpi", "okr_fixed"])
+    assert colours["kpi"] == OKABE_ITO["vermilion"]
+    assert colours["okr"] == OKABE_ITO["blue"]
+    assert colours["none"] == OKABE_ITO["black"]
+    assert colours["kpi_98"] != colours["okr_fixed"]
+    assert set(colours.values()) <= set(OKABE_ITO.values())
+    assert np.unique(list(colours.values())).size == 5
