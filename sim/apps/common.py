@@ -1,0 +1,456 @@
+"""What the A&E and Crown Court apps share: settings, day stepping, the dashboard and its plots.
+
+An app model is a domain model whose Mesa `step()` runs the event-driven simulation for
+one simulated day (`run_until` the next midnight) and then takes a snapshot of what the
+plots show (`Snapshot`). Stepping draws no random numbers of its own, so a run stepped day
+by day gives the same results as a batch run of the same scenario, regime and seed.
+The plots read only the snapshot, never the live model, so they are safe to draw while
+the model runs in another thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import solara
+from matplotlib.figure import Figure
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+_tokens = itertools.count(1)
+
+CONTROLS = (
+    "Controls take effect on Reset; Step and ▶ run one simulated day. "
+    "Stakes: payoff per unit of regime score. Inspection chance: per decision-maker per "
+    "period. Capacity: multiplies {capacity}. Gamer share: reactive gamers and rational "
+    "maniacs (the rest keep the scenario's saints to honest triers ratio)."
+)
+
+
+# ---- settings ------------------------------------------------------------------------------
+def parse_seed(seed: int | str | None, default: int) -> int:
+    """A master seed from a control's value (text or a number); None gives `default`."""
+    if seed is None or (isinstance(seed, str) and not seed.strip()):
+        return default
+    try:
+        value = int(str(seed).strip())
+    except ValueError:
+        raise ScenarioError(f"seed: must be a whole number >= 0, got {seed!r}") from None
+    if value < 0:
+        raise ScenarioError(f"seed: must be >= 0, got {value}")
+    return value
+
+
+def gaming_types(scenario: Scenario) -> list[str]:
+    """Motivation types of the mix that refuse no lever (reactive gamers, rational maniacs)."""
+    types = scenario.behaviour.types
+    return sorted(name for name in scenario.behaviour.mix if not types[name].forbids)
+
+
+def gamer_share(scenario: Scenario) -> float:
+    """Population share of the types that refuse no lever in the scenario's mix."""
+    return float(sum(scenario.behaviour.mix[name] for name in gaming_types(scenario)))
+
+
+def motivation_mix(scenario: Scenario, share: float) -> dict[str, float]:
+    """The scenario's motivation mix with `share` of types that refuse no lever.
+
+    The shares within the gaming group (and within the rest) keep the scenario's
+    proportions (equal shares if a group's scenario total is zero), so the mix still sums
+    to one.
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ScenarioError(f"behaviour.mix: gamer share must be 0 to 1, got {share:g}")
+    mix = scenario.behaviour.mix
+    gamers = set(gaming_types(scenario))
+    groups = {True: sorted(gamers), False: sorted(set(mix) - gamers)}
+    wanted = {True: share, False: 1.0 - share}
+    result: dict[str, float] = {}
+    for is_gamer, names in groups.items():
+        if not names:
+            if wanted[is_gamer] > 1e-9:
+                kind = "refuses no lever" if is_gamer else "refuses some lever"
+                raise ScenarioError(f"behaviour.mix: no motivation type in the mix {kind}")
+            continue
+        total = sum(mix[n] for n in names)
+        for name in names:
+            part = mix[name] / total if total > 0 else 1.0 / len(names)
+            result[name] = wanted[is_gamer] * part
+    return result
+
+
+def app_scenario(
+    scenario_path: str | Path,
+    *,
+    stakes: float | None,
+    inspection_chance: float | None,
+    gamers: float | None,
+    capacity_overrides: Callable[[Scenario], dict[str, Any]],
+) -> Scenario:
+    """Load the scenario and apply the app's controls as validated overrides.
+
+    A control left at the scenario's own value adds no override, so the default controls
+    give exactly the scenario file.
+    """
+    scenario = load_scenario(scenario_path)
+    overrides: dict[str, Any] = {}
+    if stakes is not None and not math.isclose(stakes, scenario.stakes.level, abs_tol=1e-12):
+        overrides["stakes.level"] = float(stakes)
+    if inspection_chance is not None and not math.isclose(
+        inspection_chance, scenario.audit.inspection_chance, abs_tol=1e-12
+    ):
+        overrides["audit.inspection_chance"] = float(inspection_chance)
+    if gamers is not None and not math.isclose(gamers, gamer_share(scenario), abs_tol=1e-9):
+        overrides["behaviour.mix"] = motivation_mix(scenario, float(gamers))
+    overrides.update(capacity_overrides(scenario))
+    return with_overrides(scenario, overrides)
+
+
+def run_days(scenario: Scenario, days: float | None) -> tuple[float, float]:
+    """Run length and warm-up in days, chosen as a batch run chooses them."""
+    days = scenario.days if days is None else float(days)
+    if days <= 0:
+        raise ScenarioError(f"days: must be > 0, got {days}")
+    warmup = scenario.warmup_days if scenario.warmup_days < days else days / 4.0
+    return days, warmup
+
+
+def model_params(scenario: Scenario, scenario_path: str | Path, **settings: Any) -> dict:
+    """SolaraViz controls for a scenario: regime, stakes, audit, capacity, gamers, seed.
+
+    `settings` set a control's starting value, or pass a fixed value (such as ``days``).
+    """
+    params = {
+        "regime": {
+            "type": "Select", "label": "Regime", "value": next(iter(scenario.regimes)),
+            "values": list(scenario.regimes),
+        },
+        "stakes": {
+            "type": "SliderFloat", "label": "Stakes",
+            "value": scenario.stakes.level, "min": 0.0, "max": 5.0, "step": 0.25,
+        },
+        "inspection_chance": {
+            "type": "SliderFloat", "label": "Inspection chance",
+            "value": scenario.audit.inspection_chance, "min": 0.0, "max": 0.5, "step": 0.01,
+        },
+        "capacity": {
+            "type": "SliderFloat", "label": "Capacity",
+            "value": 1.0, "min": 0.7, "max": 1.6, "step": 0.05,
+        },
+        "gamers": {
+            "type": "SliderFloat", "label": "Gamer share",
+            "value": round(gamer_share(scenario), 6), "min": 0.0, "max": 1.0, "step": 0.05,
+        },
+        "seed": {"type": "InputText", "label": "Seed", "value": str(scenario.seed)},
+        "scenario_path": str(scenario_path),
+    }  # fmt: skip
+    for name, value in settings.items():
+        if isinstance(params.get(name), dict):
+            params[name] = {**params[name], "value": str(value) if name == "seed" else value}
+        else:
+            params[name] = value
+    return params
+
+
+# ---- the snapshot the plots read ------------------------------------------------------------
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of two distributions over the same bins (the last bin holds the overflow)."""
+
+    edges: np.ndarray
+    measured: np.ndarray
+    true: np.ndarray
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Titles and labels of a domain's plots."""
+
+    ledger_title: str
+    ledger_unit: str
+    measured_label: str
+    true_label: str
+    histogram_title: str
+    histogram_unit: str
+    histogram_measured: str
+    histogram_true: str
+    histogram_marker: float | None = None
+    target: float | None = None
+    target_label: str = ""
+    controls_note: str = ""
+    percent: bool = False  # the ledger is a percentage (0-100)
+    shade_gap: bool = True  # both ledgers measure the same thing, so their gap means something
+    histogram_shares: bool = False  # draw each group's shares, not counts
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the plots show at one moment of a run."""
+
+    day: float
+    days: float
+    regime: str
+    ledger: pd.DataFrame = field(repr=False)  # index day; columns measured, true
+    levers: pd.DataFrame = field(repr=False)  # index day; one column per lever
+    histogram: Histogram = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+
+def weighted_by_day(rows: pd.DataFrame, value: str, weight: str) -> pd.Series:
+    """Per decision day, the mean of `value` over units weighted by `weight` (NaNs skipped)."""
+    ok = rows[value].notna() & (rows[weight] > 0)
+    part = rows[ok]
+    total = (part[value] * part[weight]).groupby(part["day"]).sum()
+    count = part[weight].groupby(part["day"]).sum()
+    return (total / count).reindex(sorted(rows["day"].unique()))
+
+
+def lever_means(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per decision day, the mean over units of every lever column."""
+    if rows.empty:
+        return pd.DataFrame()
+    levers = [c for c in rows.columns if c.startswith("lever_")]
+    frame = rows.groupby("day")[levers].mean()
+    frame.columns = [c.removeprefix("lever_") for c in levers]
+    return frame
+
+
+def histogram(measured: np.ndarray, true: np.ndarray, edges: np.ndarray) -> Histogram:
+    """Counts of both ledgers over `edges`, values past the last edge in the last bin."""
+    top = edges[-1] - 1e-9
+    return Histogram(
+        edges,
+        np.histogram(np.clip(measured, 0.0, top), edges)[0],
+        np.histogram(np.clip(true, 0.0, top), edges)[0],
+    )
+
+
+class DayStepping:
+    """Mixin for a domain model: Mesa's `step()` runs one simulated day, then snapshots.
+
+    The domain model must provide `run()`, `period_rows` and the `time` clock; the app
+    class sets `DAY` (time units per day) and `end_time` and implements `dashboard_now()`.
+    """
+
+    DAY: float = 1.0
+    panels: Panels
+    end_time: float
+
+    def start_stepping(self, regime_name: str, capacity: float, seed: int) -> None:
+        """Make `step()` advance one day (Mesa's own unit step is already stopped)."""
+        self.app_token = next(_tokens)  # identifies this run to the plots' caches
+        self.regime_name = regime_name
+        types = self.behaviour.types
+        gamers = sum(v for k, v in self.behaviour.mix.items() if not types[k].forbids)
+        self.settings_text = (
+            f"Settings of this run: stakes {self.stakes.level:g}, inspection chance "
+            f"{self.audit.inspection_chance:g}, capacity x{capacity:g}, gamer share "
+            f"{gamers:.2f}, seed {seed}"
+        )
+        self.step = self.step_day  # Mesa binds `step` per instance in Model.__init__
+        self._rows_seen = -1
+        self._ledger = pd.DataFrame(columns=["measured", "true"])
+        self._levers = pd.DataFrame()
+        self.dashboard = self.snapshot()
+
+    def step_day(self) -> None:
+        """Run the simulation to the next midnight (or to the end of the run)."""
+        if not self.running:
+            return
+        if self.time + self.DAY >= self.end_time - 1e-9:
+            self.run()  # the last day: exactly what a batch run does at its end
+            self.running = False
+        else:
+            self.run_until(self.time + self.DAY)
+        self.steps += 1
+        self.dashboard = self.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        """The dashboard now; the period tables are re-read only when a period is added."""
+        if len(self.period_rows) != self._rows_seen:
+            rows = pd.DataFrame(self.period_rows)
+            self._rows_seen = len(self.period_rows)
+            if not rows.empty:
+                self._ledger = self.ledger(rows)
+                self._levers = lever_means(rows)
+        return Snapshot(
+            day=self.time / self.DAY, days=self.end_time / self.DAY, regime=self.regime_name,
+            ledger=self._ledger, levers=self._levers, histogram=self.histogram_now(),
+            notes=self.notes(),
+        )  # fmt: skip
+
+    def ledger(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Per decision day, the measured and the true figure over all units."""
+        raise NotImplementedError
+
+    def histogram_now(self) -> Histogram:
+        """The histogram of both ledgers at the current time."""
+        raise NotImplementedError
+
+    def notes(self) -> tuple[str, ...]:
+        """Lines of text for the status card."""
+        return ()
+
+
+# ---- plots ----------------------------------------------------------------------------------
+def _figure() -> tuple[Figure, Any]:
+    fig = Figure(figsize=(6.4, 4.0), dpi=90, layout="constrained")
+    return fig, fig.subplots()
+
+
+def ledger_figure(board: Snapshot, panels: Panels) -> Figure:
+    """Both ledgers over time, one point per decision period."""
+    fig, ax = _figure()
+    frame = board.ledger
+    if len(frame):
+        ax.plot(frame.index, frame["measured"], marker="o", ms=3, color="tab:blue",
+                label=panels.measured_label)  # fmt: skip
+        ax.plot(frame.index, frame["true"], marker="o", ms=3, color="tab:red",
+                label=panels.true_label)  # fmt: skip
+        if panels.shade_gap:
+            ax.fill_between(frame.index, frame["measured"], frame["true"], color="tab:orange",
+                            alpha=0.15, label="gap")  # fmt: skip
+    if panels.target is not None:
+        ax.axhline(panels.target, color="grey", ls="--", lw=1, label=panels.target_label)
+    ax.set_xlim(0, board.days)
+    values = [*frame["measured"].dropna(), *frame["true"].dropna()] if len(frame) else []
+    if panels.target is not None:
+        values.append(panels.target)
+    if panels.percent and values:
+        ax.set_ylim(max(0.0, min(values) - 5.0), 100.5)
+    elif values:
+        ax.set_ylim(0.0, 1.1 * max(values))
+    ax.set_xlabel("day")
+    ax.set_ylabel(panels.ledger_unit)
+    ax.set_title(panels.ledger_title, fontsize=10)
+    if len(frame) or panels.target is not None:
+        fig.legend(fontsize=8, loc="outside lower center", ncol=2)
+    else:
+        ax.text(0.5, 0.5, "no decision period yet", ha="center", transform=ax.transAxes)
+    return fig
+
+
+def histogram_figure(board: Snapshot, panels: Panels) -> Figure:
+    """The distribution on both ledgers (step histograms over shared bins)."""
+    fig, ax = _figure()
+    h = board.histogram
+    for counts, colour, label in (
+        (h.measured, "tab:blue", panels.histogram_measured),
+        (h.true, "tab:red", panels.histogram_true),
+    ):
+        n = int(counts.sum())
+        heights = 100.0 * counts / max(n, 1) if panels.histogram_shares else counts
+        ax.stairs(heights, h.edges, color=colour, lw=1.5, label=f"{label} (n={n})")
+    if panels.histogram_marker is not None:
+        ax.axvline(panels.histogram_marker, color="grey", ls="--", lw=1)
+    ax.set_xlabel(panels.histogram_unit)
+    ax.set_ylabel("% of each group" if panels.histogram_shares else "count")
+    ax.set_title(panels.histogram_title, fontsize=10)
+    fig.legend(fontsize=8, loc="outside lower center", ncol=2)
+    return fig
+
+
+def lever_figure(board: Snapshot) -> Figure:
+    """Mean lever settings over units, one point per decision period."""
+    fig, ax = _figure()
+    frame = board.levers
+    if len(frame):
+        for name in frame.columns:
+            ax.plot(frame.index, frame[name], marker=".", label=name.replace("_", " "))
+        fig.legend(fontsize=8, loc="outside lower center", ncol=4)
+    else:
+        ax.text(0.5, 0.5, "no decision period yet", ha="center", transform=ax.transAxes)
+    ax.set_xlim(0, board.days)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("day")
+    ax.set_ylabel("mean intensity (0-1)")
+    ax.set_title("Lever settings (mean over units)", fontsize=10)
+    return fig
+
+
+def _plot(model, draw: Callable[[], Figure]):
+    """A matplotlib plot of the model's snapshot, drawn once per step of the run."""
+    key = [model.app_token, model.steps]
+    fig = solara.use_memo(draw, dependencies=key)
+    return solara.FigureMatplotlib(fig, format="png", bbox_inches="tight", dependencies=key)
+
+
+@solara.component
+def LedgerPlot(model):
+    """Both ledgers over time."""
+    update_counter.get()  # SolaraViz bumps this after every step
+    board = model.dashboard
+    return _plot(model, lambda: ledger_figure(board, model.panels))
+
+
+@solara.component
+def HistogramPlot(model):
+    """The distribution on both ledgers now."""
+    update_counter.get()  # SolaraViz bumps this after every step
+    board = model.dashboard
+    return _plot(model, lambda: histogram_figure(board, model.panels))
+
+
+@solara.component
+def LeverPlot(model):
+    """Lever settings over time."""
+    update_counter.get()  # SolaraViz bumps this after every step
+    board = model.dashboard
+    return _plot(model, lambda: lever_figure(board))
+
+
+@solara.component
+def Status(model):
+    """The run's day, regime and latest figures."""
+    update_counter.get()  # SolaraViz bumps this after every step
+    board = model.dashboard
+    finished = "" if model.running else " (finished)"
+    with solara.Card("Run", margin=0) as card:
+        solara.Text(f"Day {board.day:g} of {board.days:g}", classes=["goodhart-day"],
+                    style={"font-size": "1.3em", "font-weight": "bold"})  # fmt: skip
+        solara.Text(f"Regime: {board.regime}{finished}", style={"display": "block"})
+        solara.Text(model.settings_text, style={"display": "block"})
+        for line in board.notes:
+            solara.Text(line, style={"display": "block"})
+        solara.Text(model.panels.controls_note,
+                    style={"display": "block", "margin-top": "0.8em", "color": "grey"})  # fmt: skip
+    return card
+
+
+@solara.component
+def Dashboard(model: solara.Reactive):
+    """The status card and the three plots of the current model, redrawn after every step."""
+    current = model.value
+    with solara.ColumnsResponsive(default=12, large=6) as grid:
+        Status(current)
+        with solara.Card(margin=0):
+            LedgerPlot(current)
+        with solara.Card(margin=0):
+            HistogramPlot(current)
+        with solara.Card(margin=0):
+            LeverPlot(current)
+    return grid
+
+
+@solara.component
+def AppView(factory: Callable[[], Any], params: dict, name: str):
+    """SolaraViz's controls (sidebar) over a model built by `factory`, and the dashboard.
+
+    The plots are laid out here rather than through SolaraViz's `components`, whose
+    draggable grid does not render under ipyvue 3 (its grid library needs Vue 2).
+    """
+    first = solara.use_memo(factory, dependencies=[])
+    model = solara.use_reactive(first)
+    SolaraViz(model, components=[], model_params=params, name=name)
+    Dashboard(model)

@@ -1,0 +1,182 @@
+"""Interactive A&E app: a Mesa SolaraViz page over the default winter scenario.
+
+Controls (applied when you press Reset): regime, stakes, audit inspection chance, capacity
+(a multiplier on every ED's clinicians, cubicles and beds), the share of reactive gamers
+and rational maniacs, and the seed. Each Step (or each tick of Play) runs one simulated
+day; the plots show both 4-hour ledgers per weekly decision period, the time in department
+of the last seven days' departures on both clocks, and the managers' and clinicians' lever
+settings.
+
+Start it in a browser with ``python -m sim.apps.launch hospital`` (or
+``solara run sim.apps.hospital``). In Jupyter, make the last expression of a cell::
+
+    from sim.apps.hospital import app
+    app()                      # or app(scenario_path="scenarios/ae_demand_shock.toml")
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import solara
+
+from sim.apps.common import (
+    CONTROLS,
+    SCENARIOS,
+    AppView,
+    DayStepping,
+    Histogram,
+    Panels,
+    app_scenario,
+    histogram,
+    model_params,
+    parse_seed,
+    run_days,
+    weighted_by_day,
+)
+from sim.experiments.scenario import Scenario, ScenarioError, load_scenario
+from sim.hospital import HospitalModel
+from sim.hospital.arrivals import MINUTES_PER_DAY
+
+DEFAULT_SCENARIO = SCENARIOS / "ae_four_hour.toml"
+WINDOW_DAYS = 7.0  # the histogram shows departures of the last week
+_EDGES = np.arange(0.0, 16 * 60.0 + 1, 30.0)  # minutes, 30-minute bins to 16 h
+_LOOKBACK_MIN = 30 * MINUTES_PER_DAY  # patients who arrived earlier have long left
+
+
+def capacity_overrides(factor: float):
+    """Overrides multiplying every ED's clinicians, cubicles and beds by `factor`."""
+
+    def overrides(scenario: Scenario) -> dict:
+        if factor == 1.0:
+            return {}
+        result = {}
+        for i, ed in enumerate(scenario.hospital.eds):
+            for name in ("clinicians_peak", "cubicles", "beds"):
+                result[f"hospital.eds.{i}.{name}"] = round(getattr(ed, name) * factor)
+        return result
+
+    return overrides
+
+
+class HospitalApp(DayStepping, HospitalModel):
+    """The A&E model for the app: `step()` runs one day; built from the controls."""
+
+    DAY = MINUTES_PER_DAY
+
+    def __init__(
+        self,
+        regime: str | None = None,
+        stakes: float | None = None,
+        inspection_chance: float | None = None,
+        capacity: float = 1.0,
+        gamers: float | None = None,
+        seed: int | str | None = None,
+        days: float | None = None,
+        scenario_path: str | Path = DEFAULT_SCENARIO,
+    ) -> None:
+        """Build the model a batch run of the same settings builds (replication 0)."""
+        scenario = app_scenario(
+            scenario_path, stakes=stakes, inspection_chance=inspection_chance,
+            gamers=gamers, capacity_overrides=capacity_overrides(float(capacity)),
+        )  # fmt: skip
+        if scenario.domain != "hospital":
+            raise ScenarioError(f"domain: the A&E app needs 'hospital', got '{scenario.domain}'")
+        regime = regime or next(iter(scenario.regimes))
+        if regime not in scenario.regimes:
+            raise ScenarioError(
+                f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
+            )
+        days, warmup = run_days(scenario, days)
+        master_seed = parse_seed(seed, scenario.seed)
+        super().__init__(
+            scenario.hospital, scenario.regimes[regime], regime_name=regime,
+            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
+            league=scenario.league_table, seed=(master_seed, 0),
+            days=days, warmup_days=warmup,
+        )  # fmt: skip
+        self.scenario_settings = scenario
+        self.end_time = self.end_min
+        spec = scenario.regimes[regime]
+        within = getattr(spec, "within", None)
+        target = getattr(spec, "target", None)
+        kpi_4h = spec.type == "kpi" and spec.measure == "share_within" and within == 240
+        self.panels = Panels(
+            ledger_title="Seen within 4 hours: the dashboard and the truth",
+            ledger_unit="% of departures within 4 h",
+            measured_label="measured (the clock as recorded)",
+            true_label="true (door to bed or home)",
+            histogram_title=f"Time in department, departures of the last {WINDOW_DAYS:g} days",
+            histogram_unit="hours (16 h or more in the last bin)",
+            histogram_measured="measured clock",
+            histogram_true="true time",
+            histogram_marker=4.0,
+            controls_note=CONTROLS.format(capacity="clinicians, cubicles and beds"),
+            target=100 * target if kpi_4h and target is not None else None,
+            target_label="KPI target",
+            percent=True,
+        )
+        self.start_stepping(regime, float(capacity), master_seed)
+
+    def ledger(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Per decision day, both 4-hour figures over all EDs (weighted by departures)."""
+        return pd.DataFrame({
+            "measured": weighted_by_day(rows, "measured_4h_pct", "departures"),
+            "true": weighted_by_day(rows, "true_4h_pct", "departures"),
+        })  # fmt: skip
+
+    def histogram_now(self) -> Histogram:
+        """Hours in department of the last week's departures, on both clocks."""
+        cols, now = self.flow.cols, self.time
+        first = bisect_left(cols["arrival_min"], now - _LOOKBACK_MIN)
+        n = min(len(cols[name]) for name in ("arrival_min", "left_ed_min"))
+
+        def col(name: str) -> np.ndarray:
+            return np.asarray(cols[name][first:n], dtype=float)
+
+        left = col("left_ed_min")
+        recent = (left > now - WINDOW_DAYS * MINUTES_PER_DAY) & (left <= now)
+        measured = (col("clock_stop_min") - col("clock_start_min"))[recent]
+        true = (left - col("arrival_min"))[recent]
+        h = histogram(measured, true, _EDGES)
+        return Histogram(h.edges / 60.0, h.measured, h.true)
+
+    def notes(self) -> tuple[str, ...]:
+        """The latest period's figures and the mean bed occupancy."""
+        if self._ledger.empty:
+            return ("No decision period yet (managers decide every "
+                    f"{self.behaviour.decision_period_days:g} days).",)  # fmt: skip
+        last = self._ledger.iloc[-1]
+        return (
+            f"Latest period (day {self._ledger.index[-1]:g}): measured "
+            f"{last['measured']:.1f}%, true {last['true']:.1f}% within 4 h "
+            f"(gap {last['measured'] - last['true']:.1f} points)",
+            f"Staff burnout (mean over EDs): {np.mean(self.burnout):.2f}",
+        )
+
+
+def viz_params(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> dict:
+    """The app's controls for a scenario file, starting at `settings` where given."""
+    scenario = load_scenario(scenario_path)
+    return model_params(scenario, scenario_path, **settings)
+
+
+def app(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> solara.Element:
+    """The app with a fresh model (display it in Jupyter as a cell's result).
+
+    `settings` start the controls, and the first model, at other values (e.g.
+    ``regime="okr"``, ``seed=3``); ``days`` shortens the run.
+    """
+    factory = partial(HospitalApp, scenario_path=scenario_path, **settings)
+    return AppView(factory, viz_params(scenario_path, **settings), "Goodhart A&E")
+
+
+@solara.component
+def Page():
+    """The app as served by ``solara run sim.apps.hospital``: one model per browser session."""
+    params = solara.use_memo(viz_params, dependencies=[])
+    return AppView(HospitalApp, params, "Goodhart A&E")

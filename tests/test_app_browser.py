@@ -1,0 +1,208 @@
+"""The interactive apps: a day-stepped app model equals a batch run, and the A&E app works in
+a real browser (served on a free localhost port, driven by headless Chromium via Playwright).
+
+The browser test is skipped, with the reason, when Playwright, the system Chromium
+(/usr/bin/chromium) or solara's web assets (see `python -m sim.apps.assets`) are missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.apps.courts import CourtsApp
+from sim.apps.hospital import HospitalApp
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def _run_to_end(model):
+    while model.running:
+        model.step()
+    return model
+
+
+@pytest.mark.parametrize(
+    ("app", "days", "settings"),
+    [
+        (HospitalApp, 14, {"regime": "kpi", "stakes": 2.0, "capacity": 1.1, "gamers": 0.6}),
+        (CourtsApp, 42, {"regime": "okr", "inspection_chance": 0.2, "capacity": 0.9}),
+    ],
+)
+def test_day_stepped_app_model_equals_batch_run(app, days, settings):
+    model = _run_to_end(app(days=days, seed="7", **settings))
+    assert model.steps == days
+    assert model.dashboard.day == days
+    summary, _ = model.results()
+    batch = sim.run(model.scenario_settings, regime=settings["regime"], seed=7, days=days)
+    assert summary.keys() == batch.summary.keys()
+    for key, value in summary.items():
+        other = batch.summary[key]
+        assert value == other or (math.isnan(value) and math.isnan(other)), key
+    pd.testing.assert_frame_equal(pd.DataFrame(model.period_rows), batch.tables["periods"])
+    pd.testing.assert_frame_equal(pd.DataFrame(model.decision_rows), batch.tables["decisions"])
+
+
+def test_default_controls_give_the_scenario_file():
+    model = HospitalApp(days=7)
+    scenario = sim.load_scenario(Path(__file__).parents[1] / "scenarios" / "ae_four_hour.toml")
+    assert model.scenario_settings == scenario
+    assert model.dashboard.day == 0 and model.dashboard.ledger.empty
+
+
+def test_gamer_share_keeps_the_mix_a_distribution():
+    mix = CourtsApp(days=14, gamers=0.8).behaviour.mix
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert mix["reactive_gamer"] + mix["rational_maniac"] == pytest.approx(0.8)
+    assert mix["reactive_gamer"] / mix["rational_maniac"] == pytest.approx(3.0)  # 0.3 : 0.1
+
+
+# ---- in a browser ---------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _serve(domain: str, log: Path):
+    """Run ``python -m sim.apps.launch DOMAIN`` on a free port; yield its URL once it answers."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sim.apps.launch", domain, "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the app server exited ({server.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app server did not answer within 30 s:\n{log.read_text()}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _skip_without_assets(url: str) -> None:
+    """Skip unless the server can hand out every CDN file its page names."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        html = response.read().decode()
+    for path in sorted(set(re.findall(r'"(/_solara/cdn/[^"?]+)', html))):
+        try:
+            with urllib.request.urlopen(url.rstrip("/") + path, timeout=30) as response:
+                ok = response.status == 200
+        except (urllib.error.URLError, OSError):
+            ok = False
+        if not ok:
+            pytest.skip(
+                f"solara's web assets are not available ({path}); "
+                "fetch them with `python -m sim.apps.assets`"
+            )
+
+
+def _day(page) -> int:
+    text = page.locator(".goodhart-day").inner_text()
+    return int(re.match(r"Day (\d+)", text).group(1))
+
+
+def _plots(page) -> list[str]:
+    """The src of every plot image (a PNG data URL that changes when the plot does)."""
+    return page.locator("img").evaluate_all("images => images.map(i => i.src)")
+
+
+def test_hospital_app_in_browser(tmp_path):
+    playwright = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed (pip install "
+        "playwright; the system Chromium is used, no browser download)"
+    )  # fmt: skip
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    started = time.monotonic()
+    with _serve("hospital", tmp_path / "server.log") as url, playwright.sync_playwright() as p:
+        _skip_without_assets(url)
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=FLAGS,
+            headless=True, viewport={"width": 1600, "height": 1100},
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(url, timeout=30_000)
+            page.get_by_text("Day 0 of 182").wait_for(timeout=30_000)
+            assert "Regime: kpi" in page.content()
+            before = _plots(page)
+            assert len(before) == 3, "the ledger, histogram and lever plots"
+
+            # change two controls, then Reset builds the model from them
+            page.locator(".v-select").first.click()
+            page.get_by_role("option", name="okr").click()
+            stakes = page.locator(".v-input", has_text="Stakes").get_by_role("slider")
+            stakes.focus()
+            for _ in range(4):
+                stakes.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.25
+            page.get_by_role("button", name="Reset").click()
+            page.get_by_text("Regime: okr").wait_for(timeout=10_000)
+            page.get_by_text("stakes 2, inspection chance 0.05").wait_for(timeout=5_000)
+
+            page.get_by_role("button", name="Step").click()
+            page.get_by_text("Day 1 of 182").wait_for(timeout=10_000)
+            after_step = _plots(page)
+            assert after_step[1] != before[1], "the histogram shows the first day's departures"
+
+            page.get_by_role("button", name="▶").click()  # play until a decision period ends
+            page.wait_for_function(
+                "() => /Day (\\d+)/.test(document.querySelector('.goodhart-day').innerText)"
+                " && +document.querySelector('.goodhart-day').innerText.match(/Day (\\d+)/)[1]"
+                " >= 9", timeout=30_000,
+            )  # fmt: skip
+            page.get_by_role("button", name="❚❚").click()
+            day = _day(page)
+            page.wait_for_timeout(500)
+            assert _day(page) - day <= 1, "pause stops the run"
+            played = _plots(page)
+            assert played[0] != after_step[0], "the ledger plot shows the first period"
+            assert played[2] != after_step[2], "the lever plot shows the first decisions"
+            assert "Latest period (day " in page.content()
+            assert not errors, errors
+
+            shot = tmp_path / "hospital_app.png"
+            page.screenshot(path=str(shot))
+            print(f"screenshot: {shot}")
+        finally:
+            browser.close()
+    print(f"browser test took {time.monotonic() - started:.1f} s")
