@@ -251,6 +251,19 @@ def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_pa
     assert "decisions.parquet" in report.skipped["emergence"]
 
 
+def test_a_figure_that_fails_is_reported_and_the_others_still_written(tmp_path, monkeypatch):
+    from sim.figures import writer
+
+    def broken(folder):
+        raise KeyError("no such column")
+
+    failing = writer.FigureSpec("broken", broken, frozenset({"compare"}))
+    monkeypatch.setattr(writer, "FIGURES", (failing, *writer.FIGURES))
+    report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
+    assert report.skipped["broken"].startswith("failed: KeyError")
+    assert [p.name for p in report.written] == ["dashboard_gap.png"]
+
+
 # ---- not a result folder ------------------------------------------------------------------
 def test_a_folder_that_is_not_a_result_folder_is_refused_by_name(tmp_path):
     empty = tmp_path / "empty"

@@ -101,7 +101,9 @@ def make_figures(
     """Render every figure that applies to `folder` into `folder`/figures/.
 
     A figure the folder's files cannot support is skipped and its reason recorded in the
-    report (and logged); a folder that is not a result folder raises FolderError.
+    report (and logged); so is a figure whose drawing fails unexpectedly ("failed: ..."),
+    so that the others are still written. A folder that is not a result folder raises
+    FolderError.
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
@@ -114,6 +116,10 @@ def make_figures(
         except FigureSkipped as reason:
             report.skipped[spec.name] = str(reason)
             log.info("figure %s skipped: %s", spec.name, reason)
+            continue
+        except Exception as error:  # one figure's failure must not cost the others
+            report.skipped[spec.name] = f"failed: {type(error).__name__}: {error}"
+            log.warning("figure %s failed", spec.name, exc_info=True)
             continue
         report.written += save_figure(figure, result.path / "figures", spec.name, formats, dpi)
     return report
