@@ -75,6 +75,21 @@ def test_gamer_share_keeps_the_mix_a_distribution():
     assert mix["reactive_gamer"] / mix["rational_maniac"] == pytest.approx(3.0)  # 0.3 : 0.1
 
 
+def test_notebook_element_renders_and_steps():
+    solara = pytest.importorskip("solara")
+    import ipyvuetify as v
+
+    from sim.apps.courts import app
+
+    # a notebook shows the element inside an app layout (the controls in a dialog)
+    _, rc = solara.render(solara.AppLayout(children=[app(days=30, regime="none")]))
+    rc.find(v.Html, children=["Day 0 of 30"]).assert_single()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Html, children=["Day 1 of 30"]).wait_for(timeout=10)
+    rc.find(v.Html, children=["Regime: none"]).assert_single()
+    rc.close()
+
+
 # ---- in a browser ---------------------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as s:

@@ -450,7 +450,7 @@ def AppView(factory: Callable[[], Any], params: dict, name: str):
     The plots are laid out here rather than through SolaraViz's `components`, whose
     draggable grid does not render under ipyvue 3 (its grid library needs Vue 2).
     """
-    first = solara.use_memo(factory, dependencies=[])
+    first = solara.use_memo(lambda: factory(), dependencies=[])
     model = solara.use_reactive(first)
     SolaraViz(model, components=[], model_params=params, name=name)
     Dashboard(model)
