@@ -68,6 +68,12 @@ def test_default_controls_give_the_scenario_file():
     assert model.dashboard.day == 0 and model.dashboard.ledger.empty
 
 
+def test_a_bad_seed_is_reported_not_fatal():
+    model = CourtsApp(days=14, seed="abc")
+    assert "'abc'" in model.notice and "seed 31045" in model.settings_text
+    assert CourtsApp(days=14, seed=" 12 ").notice == ""
+
+
 def test_gamer_share_keeps_the_mix_a_distribution():
     mix = CourtsApp(days=14, gamers=0.8).behaviour.mix
     assert sum(mix.values()) == pytest.approx(1.0)

@@ -39,17 +39,21 @@ CONTROLS = (
 
 
 # ---- settings ------------------------------------------------------------------------------
-def parse_seed(seed: int | str | None, default: int) -> int:
-    """A master seed from a control's value (text or a number); None gives `default`."""
+def parse_seed(seed: int | str | None, default: int) -> tuple[int, str]:
+    """A master seed from a control's value (text or a number), and a notice if it was bad.
+
+    A value that is not a whole number >= 0 gives `default` and a notice saying so (the
+    app shows it rather than failing the page).
+    """
     if seed is None or (isinstance(seed, str) and not seed.strip()):
-        return default
+        return default, ""
     try:
         value = int(str(seed).strip())
     except ValueError:
-        raise ScenarioError(f"seed: must be a whole number >= 0, got {seed!r}") from None
+        value = -1
     if value < 0:
-        raise ScenarioError(f"seed: must be >= 0, got {value}")
-    return value
+        return default, f"Seed {seed!r} is not a whole number >= 0: seed {default} is used."
+    return value, ""
 
 
 def gaming_types(scenario: Scenario) -> list[str]:
@@ -247,10 +251,13 @@ class DayStepping:
     panels: Panels
     end_time: float
 
-    def start_stepping(self, regime_name: str, capacity: float, seed: int) -> None:
+    def start_stepping(
+        self, regime_name: str, capacity: float, seed: int, notice: str = ""
+    ) -> None:
         """Make `step()` advance one day (Mesa's own unit step is already stopped)."""
         self.app_token = next(_tokens)  # identifies this run to the plots' caches
         self.regime_name = regime_name
+        self.notice = notice
         types = self.behaviour.types
         gamers = sum(v for k, v in self.behaviour.mix.items() if not types[k].forbids)
         self.settings_text = (
@@ -421,6 +428,9 @@ def Status(model):
                     style={"font-size": "1.3em", "font-weight": "bold"})  # fmt: skip
         solara.Text(f"Regime: {board.regime}{finished}", style={"display": "block"})
         solara.Text(model.settings_text, style={"display": "block"})
+        if model.notice:
+            solara.Text(model.notice, classes=["goodhart-notice"],
+                        style={"display": "block", "color": "#c62828"})  # fmt: skip
         for line in board.notes:
             solara.Text(line, style={"display": "block"})
         solara.Text(model.panels.controls_note,

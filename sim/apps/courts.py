@@ -93,7 +93,7 @@ class CourtsApp(DayStepping, CourtModel):
                 f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
             )
         days, warmup = run_days(scenario, days)
-        master_seed = parse_seed(seed, scenario.seed)
+        master_seed, notice = parse_seed(seed, scenario.seed)
         super().__init__(
             scenario.courts, scenario.regimes[regime], regime_name=regime,
             behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
@@ -116,7 +116,7 @@ class CourtsApp(DayStepping, CourtModel):
             histogram_shares=True,
             controls_note=CONTROLS.format(capacity="courtrooms and sitting days"),
         )
-        self.start_stepping(regime, float(capacity), master_seed)
+        self.start_stepping(regime, float(capacity), master_seed, notice)
 
     def ledger(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Per decision day, time to trial and backlog age over all centres, and the backlog."""

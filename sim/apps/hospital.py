@@ -92,7 +92,7 @@ class HospitalApp(DayStepping, HospitalModel):
                 f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
             )
         days, warmup = run_days(scenario, days)
-        master_seed = parse_seed(seed, scenario.seed)
+        master_seed, notice = parse_seed(seed, scenario.seed)
         super().__init__(
             scenario.hospital, scenario.regimes[regime], regime_name=regime,
             behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
@@ -120,7 +120,7 @@ class HospitalApp(DayStepping, HospitalModel):
             target_label="KPI target",
             percent=True,
         )
-        self.start_stepping(regime, float(capacity), master_seed)
+        self.start_stepping(regime, float(capacity), master_seed, notice)
 
     def ledger(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Per decision day, both 4-hour figures over all EDs (weighted by departures)."""
