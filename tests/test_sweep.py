@@ -218,3 +218,16 @@ def test_detail_tables_are_optional(tmp_path):
     for run_id in runs["id"]:
         patients = pd.read_parquet(tmp_path / "on" / "tables" / "patients" / f"{run_id}.parquet")
         assert len(patients) > 50
+
+
+def test_a_sampled_range_over_a_whole_number_parameter_draws_whole_numbers(tmp_path):
+    """Beds are a whole number: an LHS range over them is sampled as integers, not refused."""
+    out = tmp_path / "store"
+    code = main(["sweep", str(ROOT / "scenarios" / "ae_four_hour.toml"), "--design", "lhs",
+                 "--samples", "2", "--param", "hospital.eds.3.beds=100:180", "--days", "2",
+                 "--replications", "1", "--workers", "1", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    runs = ResultsStore(out).read()
+    assert (runs["status"] == "ok").all()
+    beds = runs["hospital.eds.3.beds"]
+    assert (beds == beds.round()).all() and beds.between(100, 180).all()

@@ -69,6 +69,36 @@ def plan(
     return tasks, pd.DataFrame(point_rows)
 
 
+def _current(data: Any, dotted: str) -> Any:
+    """The value at a dotted name in a scenario's data (None if there is none)."""
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def integer_ranges(scenario: Scenario, spec: SweepSpec) -> SweepSpec:
+    """Mark as integer every sampled range whose parameter is a whole number in the scenario.
+
+    So a Sobol, Morris or Latin hypercube design over, say, beds draws whole numbers.
+    """
+    data = scenario.model_dump(mode="python")
+    changed = {}
+    for name, values in spec.parameters.items():
+        current = _current(data, name)
+        if values.low is not None and not values.integer and (
+                isinstance(current, int) and not isinstance(current, bool)):  # fmt: skip
+            changed[name] = values.model_copy(update={"integer": True})
+    if not changed:
+        return spec
+    return spec.model_copy(update={"parameters": {**spec.parameters, **changed}})
+
+
 def check_parameters(scenario: Scenario, spec: SweepSpec) -> None:
     """Refuse a sweep whose parameters do not exist or take values the scenario refuses."""
     for name, values in spec.parameters.items():
@@ -149,6 +179,7 @@ def sweep(
     spec = spec or scenario.sweep
     if spec is None:
         raise ScenarioError("sweep: the scenario has no [sweep] table and none was given")
+    spec = integer_ranges(scenario, spec)
     check_parameters(scenario, spec)
     reps = scenario.replications if replications is None else replications
     if reps < 1:

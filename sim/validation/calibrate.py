@@ -110,7 +110,7 @@ def calibrate(
     def loss(x: np.ndarray) -> float:
         values = values_of(x)
         found = run_scenarios(fitted, replications, workers=workers, progress=False,
-                              overrides=values)  # fmt: skip
+                              overrides=values, needed_regimes_only=True)  # fmt: skip
         value = objective_of(check(fitted, found), fitted)
         history.append({**values, "objective": value})
         bar.update()

@@ -31,7 +31,7 @@ class Fact:
     published: str
     source: str
     scenario: str | None = None
-    statistic: Callable[[Replication], float] | None = None
+    statistic: Statistic | Callable[[Replication], float] | None = None
     low: float = -math.inf
     high: float = math.inf
     target: float | None = None
@@ -39,25 +39,43 @@ class Fact:
     note: str = ""
 
     @property
+    def regimes(self) -> tuple[str, ...] | None:
+        """The regimes the statistic reads (None: unknown, so all)."""
+        return getattr(self.statistic, "regimes", None)
+
+    @property
     def applicable(self) -> bool:
         """Whether the model has a counterpart to check."""
         return self.statistic is not None
 
 
-def _of(regime: str, metric: str) -> Callable[[Replication], float]:
-    return lambda rep: rep[regime][metric]
+class Statistic:
+    """A fact's statistic of one replication, and the regimes it reads."""
+
+    def __init__(self, compute: Callable[[Replication], float], *regimes: str) -> None:
+        """Wrap `compute`, which reads only the runs of `regimes`."""
+        self.compute = compute
+        self.regimes = regimes
+
+    def __call__(self, rep: Replication) -> float:
+        """The statistic's value in replication `rep`."""
+        return self.compute(rep)
 
 
-def _ratio(regime: str, top: str, bottom: str) -> Callable[[Replication], float]:
+def _of(regime: str, metric: str) -> Statistic:
+    return Statistic(lambda rep: rep[regime][metric], regime)
+
+
+def _ratio(regime: str, top: str, bottom: str) -> Statistic:
     def value(rep: Replication) -> float:
         below = rep[regime][bottom]
         return rep[regime][top] / below if below else math.nan
 
-    return value
+    return Statistic(value, regime)
 
 
-def _paired(metric: str, regime: str, reference: str) -> Callable[[Replication], float]:
-    return lambda rep: rep[regime][metric] - rep[reference][metric]
+def _paired(metric: str, regime: str, reference: str) -> Statistic:
+    return Statistic(lambda rep: rep[regime][metric] - rep[reference][metric], regime, reference)
 
 
 FACTS: tuple[Fact, ...] = (

@@ -52,15 +52,22 @@ def run_scenarios(
     out: Path | None = None,
     progress: bool = True,
     overrides: dict | None = None,
+    needed_regimes_only: bool = False,
 ) -> dict[str, list[Replication]]:
     """Observations of every replication of each scenario the facts need.
 
     With `out`, each scenario's comparison is also written to `out/<scenario name>/`;
-    `overrides` (dotted names) are applied to every scenario.
+    `overrides` (dotted names) are applied to every scenario. With `needed_regimes_only`,
+    only the regimes the facts read are run (faster, for calibration).
     """
     found: dict[str, list[Replication]] = {}
     for path in dict.fromkeys(f.scenario for f in facts if f.applicable):
         scenario = resolve(path, overrides)
+        wanted = [f.regimes for f in facts if f.applicable and f.scenario == path]
+        if needed_regimes_only and all(w is not None for w in wanted):
+            keep = {name for w in wanted for name in w}
+            regimes = {k: v for k, v in scenario.regimes.items() if k in keep}
+            scenario = scenario.model_copy(update={"regimes": regimes})
         by_rep: dict[int, dict[str, dict[str, float]]] = defaultdict(dict)
 
         def keep(result, by_rep=by_rep) -> None:
