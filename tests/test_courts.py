@@ -127,7 +127,11 @@ def test_time_to_trial_kpi_with_capped_capacity_cherry_picks_and_rushes():
     kpi, none = pooled(CAPPED, "kpi"), pooled(CAPPED, "none")
     assert kpi["lever_quick_first"] > none["lever_quick_first"] + 0.1
     assert kpi["measured_mean_days_to_trial"] < none["measured_mean_days_to_trial"] - 20
-    assert kpi["backlog_over_1y_pct"] > none["backlog_over_1y_pct"] + 1.0
+    # the oldest cases age past two years, and custody cases pass their time limits ...
+    assert kpi["backlog_over_2y_pct"] > none["backlog_over_2y_pct"] + 1.0
+    assert kpi["ctl_breaches"] > none["ctl_breaches"] + 10
+    # ... while the backlog shrinks, because short trials free courtrooms sooner
+    assert kpi["backlog_cases"] < none["backlog_cases"]
     assert kpi["trial_time_given_pct"] < none["trial_time_given_pct"]
     assert kpi["wrongful_convictions"] > none["wrongful_convictions"]
 
@@ -148,3 +152,10 @@ def test_a_sitting_day_cut_retargets_the_okr_but_not_the_kpi():
     assert kpi["targets_revised"] == 0
     before = sim.run(cut, regime="okr", days=175).summary  # the cut comes on day 182
     assert before["targets_revised"] == 0
+
+
+def test_custody_first_listing_keeps_custody_time_limits_and_ages_bail_cases():
+    strict = sim.run(CAPPED, regime="none", overrides={"courts.custody_first": False}).summary
+    custody = sim.run(CAPPED, regime="none").summary
+    assert custody["ctl_breaches"] < strict["ctl_breaches"] / 2
+    assert custody["backlog_over_1y_pct"] > strict["backlog_over_1y_pct"] + 5

@@ -321,7 +321,11 @@ class CourtFlow:
         if len(rooms) == 0 or len(waiting) == 0:
             return
         listed = round(len(rooms) * (1.0 + centre.over_listing * p.overlisting_max))
-        by_age = np.argsort(c["received_day"][waiting], kind="stable")
+        received = c["received_day"][waiting]
+        if p.custody_first:  # custody cases first (custody time limits), each oldest first
+            by_age = np.lexsort((received, ~c["custody"][waiting]))
+        else:
+            by_age = np.argsort(received, kind="stable")
         if centre.quick_first == 0.0:  # oldest first
             order = waiting[by_age[:listed]]
         else:  # a mix of the age rank and the trial-length rank

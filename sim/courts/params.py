@@ -118,6 +118,11 @@ class CourtParams(_Strict):
         default=0.3, description="Chance a listed trial cracks (late plea or offer of no "
         "evidence); ~35% of trials listed cracked in 2014/15 (NAO 2016)."
     )  # fmt: skip
+    custody_first: bool = Field(
+        default=True, description="Listing puts cases with a defendant in custody first, "
+        "each group oldest first, to meet custody time limits (HMCTS listing practice under "
+        "the Criminal Practice Directions); false lists strictly oldest first."
+    )  # fmt: skip
     vacate_prob: Probability = Field(
         default=0.05, description="Chance a listed trial is vacated before the day because "
         "an advocate is unavailable; its courtroom goes to the next case (assumption)."
