@@ -128,8 +128,11 @@ class CourtParams(_Strict):
         "an advocate is unavailable; its courtroom goes to the next case (assumption)."
     )  # fmt: skip
     ineffective_base: Probability = Field(
-        default=0.1, description="Chance a listed trial is ineffective for reasons other "
-        "than court time (13-19% ineffective before 2020, MoJ; assumption for the split)."
+        default=0.25, description="Chance a listed trial (not vacated, not cracked) is "
+        "ineffective for reasons other than court time, before delay adds to it. Calibrated "
+        "to ineffective trials of 13-27% of trials heard (MoJ; target 19%) by `goodhart "
+        "calibrate --param courts.ineffective_base=0.05:0.3 --fit ineffective_trials "
+        "--replications 3 --max-evaluations 12` (record: docs/calibration/)."
     )  # fmt: skip
     ineffective_per_year: float = Field(
         default=0.08, ge=0, description="Added ineffective chance per year the case has "
