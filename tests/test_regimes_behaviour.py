@@ -170,3 +170,17 @@ def test_league_rewards_rank_with_shared_ties():
     assert league_rewards(scores, table) == pytest.approx(expected)
     assert league_rewards(scores, LeagueTable(published=False)) == [0.0] * 5
     assert league_rewards([0.4], table) == [0.0]
+
+
+def test_gamer_share_rescales_the_mix_keeping_proportions_within_groups():
+    from sim.behaviour import BehaviourSettings
+
+    settings = BehaviourSettings(gamer_share=0.8)
+    mix = settings.population_mix
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert mix["reactive_gamer"] + mix["rational_maniac"] == pytest.approx(0.8)
+    assert mix["reactive_gamer"] / mix["rational_maniac"] == pytest.approx(0.3 / 0.1)
+    assert mix["saint"] / mix["honest_trier"] == pytest.approx(0.15 / 0.45)
+    assert BehaviourSettings().population_mix == BehaviourSettings().mix
+    with pytest.raises(ValueError, match="gamer_share"):
+        BehaviourSettings(mix={"saint": 1.0}, gamer_share=0.5)

@@ -56,42 +56,10 @@ def parse_seed(seed: int | str | None, default: int) -> tuple[int, str]:
     return value, ""
 
 
-def gaming_types(scenario: Scenario) -> list[str]:
-    """Motivation types of the mix that refuse no lever (reactive gamers, rational maniacs)."""
-    types = scenario.behaviour.types
-    return sorted(name for name in scenario.behaviour.mix if not types[name].forbids)
-
-
 def gamer_share(scenario: Scenario) -> float:
     """Population share of the types that refuse no lever in the scenario's mix."""
-    return float(sum(scenario.behaviour.mix[name] for name in gaming_types(scenario)))
-
-
-def motivation_mix(scenario: Scenario, share: float) -> dict[str, float]:
-    """The scenario's motivation mix with `share` of types that refuse no lever.
-
-    The shares within the gaming group (and within the rest) keep the scenario's
-    proportions (equal shares if a group's scenario total is zero), so the mix still sums
-    to one.
-    """
-    if not 0.0 <= share <= 1.0:
-        raise ScenarioError(f"behaviour.mix: gamer share must be 0 to 1, got {share:g}")
-    mix = scenario.behaviour.mix
-    gamers = set(gaming_types(scenario))
-    groups = {True: sorted(gamers), False: sorted(set(mix) - gamers)}
-    wanted = {True: share, False: 1.0 - share}
-    result: dict[str, float] = {}
-    for is_gamer, names in groups.items():
-        if not names:
-            if wanted[is_gamer] > 1e-9:
-                kind = "refuses no lever" if is_gamer else "refuses some lever"
-                raise ScenarioError(f"behaviour.mix: no motivation type in the mix {kind}")
-            continue
-        total = sum(mix[n] for n in names)
-        for name in names:
-            part = mix[name] / total if total > 0 else 1.0 / len(names)
-            result[name] = wanted[is_gamer] * part
-    return result
+    behaviour = scenario.behaviour
+    return float(sum(behaviour.population_mix[name] for name in behaviour.gaming_types))
 
 
 def app_scenario(
@@ -116,7 +84,7 @@ def app_scenario(
     ):
         overrides["audit.inspection_chance"] = float(inspection_chance)
     if gamers is not None and not math.isclose(gamers, gamer_share(scenario), abs_tol=1e-9):
-        overrides["behaviour.mix"] = motivation_mix(scenario, float(gamers))
+        overrides["behaviour.gamer_share"] = float(gamers)
     overrides.update(capacity_overrides(scenario))
     return with_overrides(scenario, overrides)
 

@@ -33,13 +33,14 @@ class MotivationType:
 def assign_types(
     rng: np.random.Generator, settings: BehaviourSettings, count: int
 ) -> list[MotivationType]:
-    """Draw `count` motivation types with the settings' population mix.
+    """Draw `count` motivation types with the settings' population mix (`population_mix`).
 
     Uses largest-remainder apportionment then a shuffle, so a population of n holds the
     mix as exactly as n allows and only the order is random.
     """
-    names = sorted(settings.mix)
-    shares = np.array([settings.mix[n] for n in names])
+    mix = settings.population_mix
+    names = sorted(mix)
+    shares = np.array([mix[n] for n in names])
     exact = shares * count
     counts = np.floor(exact).astype(int)
     for i in np.argsort(-(exact - counts), kind="stable")[: count - counts.sum()]:

@@ -70,6 +70,34 @@ class BehaviourSettings(BaseModel):
         description="Population shares of motivation types (no published shares exist).",
     )
     types: dict[str, MotivationSettings] = Field(default_factory=_default_types)
+    gamer_share: Probability | None = Field(
+        default=None,
+        description="If set, the population share of the types that refuse no lever "
+        "(reactive gamers and rational maniacs by default); the shares within that group, "
+        "and within the rest, keep the proportions of `mix`. One number to sweep or "
+        "calibrate the motivation mix by.",
+    )
+
+    @property
+    def gaming_types(self) -> list[str]:
+        """Types of the mix that refuse no lever."""
+        return sorted(name for name in self.mix if not self.types[name].forbids)
+
+    @property
+    def population_mix(self) -> dict[str, float]:
+        """The mix the population is drawn with: `mix`, rescaled to `gamer_share` if set."""
+        if self.gamer_share is None:
+            return dict(self.mix)
+        gamers = set(self.gaming_types)
+        wanted = {True: self.gamer_share, False: 1.0 - self.gamer_share}
+        result: dict[str, float] = {}
+        for is_gamer in (True, False):
+            names = sorted(n for n in self.mix if (n in gamers) == is_gamer)
+            total = sum(self.mix[n] for n in names)
+            for name in names:
+                part = self.mix[name] / total if total > 0 else 1.0 / len(names)
+                result[name] = wanted[is_gamer] * part
+        return result
 
     @model_validator(mode="after")
     def _mix_is_distribution(self) -> BehaviourSettings:
@@ -79,6 +107,14 @@ class BehaviourSettings(BaseModel):
         total = sum(self.mix.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"mix shares must sum to 1, got {total:g}")
+        if self.gamer_share is not None:
+            gamers = set(self.gaming_types)
+            for is_gamer, want in ((True, self.gamer_share), (False, 1.0 - self.gamer_share)):
+                if want > 1e-9 and not any((n in gamers) == is_gamer for n in self.mix):
+                    kind = "refuses no lever" if is_gamer else "refuses some lever"
+                    raise ValueError(
+                        f"gamer_share {self.gamer_share:g} needs a type in the mix that {kind}"
+                    )
         if self.levels[0] != 0.0 or sorted(self.levels) != self.levels:
             raise ValueError(f"levels must rise from 0 (the lever unused), got {self.levels}")
         return self
