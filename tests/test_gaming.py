@@ -49,11 +49,12 @@ def test_kpi_gap_exceeds_no_target_gap_under_pressure():
 
 
 def test_ample_capacity_kpi_met_by_honest_work():
-    kpi = pooled(AMPLE, "kpi")
+    kpi, pressured = pooled(AMPLE, "kpi"), pooled(PRESSURED, "kpi")
     assert kpi["true_4h_pct"] > 95.0
-    assert kpi["gap_4h_pct"] < 0.5
-    assert kpi["gaming_prevalence_pct"] < 1.0
-    assert kpi["gaming_prevalence_pct"] < pooled(PRESSURED, "kpi")["gaming_prevalence_pct"] / 2
+    assert kpi["gap_4h_pct"] < 1.0  # rational maniacs still tidy the few breaches left
+    assert kpi["gap_4h_pct"] < pressured["gap_4h_pct"] / 3
+    assert kpi["gaming_prevalence_pct"] < 2.0
+    assert kpi["gaming_prevalence_pct"] < pressured["gaming_prevalence_pct"] / 2
     assert spike(kpi, "admitted") < 1.15
 
 
