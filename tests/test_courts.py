@@ -159,3 +159,18 @@ def test_custody_first_listing_keeps_custody_time_limits_and_ages_bail_cases():
     custody = sim.run(CAPPED, regime="none").summary
     assert custody["ctl_breaches"] < strict["ctl_breaches"] / 2
     assert custody["backlog_over_1y_pct"] > strict["backlog_over_1y_pct"] + 5
+
+
+def test_every_command_works_for_the_court_model(tmp_path, capsys):
+    from sim.cli import main
+
+    scenario = "scenarios/courts_time_to_trial.toml"
+    assert main(["run", scenario, "--days", "30", "--out", str(tmp_path / "run")]) == 0
+    assert (tmp_path / "run" / "cases.parquet").exists()
+    store = tmp_path / "sweep"
+    assert main(["sweep", scenario, "--param", "stakes.level=0,2", "--days", "30",
+                 "--replications", "1", "--workers", "1", "--out", str(store)]) == 0
+    assert main(["analyse", str(store), "--reference", "none"]) == 0
+    printed = capsys.readouterr().out
+    assert "runs: 6 ok, 0 failed, 0 missing of 6 planned" in printed
+    assert "backlog_over_1y_pct" in printed
