@@ -14,6 +14,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -432,3 +433,32 @@ def AppView(factory: Callable[[], Any], params: dict, name: str):
     model = solara.use_reactive(first)
     SolaraViz(model, components=[], model_params=params, name=name)
     Dashboard(model)
+
+
+class AppEntry:
+    """One domain's app: its controls, a Jupyter element and the page the server shows."""
+
+    def __init__(self, model: type, scenario: Path, title: str) -> None:
+        """An app of `model` (a day-stepping model class) over `scenario`."""
+        self.model, self.scenario, self.title = model, scenario, title
+        self.Page = solara.component(self._page)
+
+    def viz_params(self, scenario_path: str | Path | None = None, **settings: Any) -> dict:
+        """The app's controls for a scenario file, starting at `settings` where given."""
+        scenario_path = scenario_path or self.scenario
+        return model_params(load_scenario(scenario_path), scenario_path, **settings)
+
+    def app(self, scenario_path: str | Path | None = None, **settings: Any) -> solara.Element:
+        """The app with a fresh model (display it in Jupyter as a cell's result).
+
+        `settings` start the controls, and the first model, at other values (e.g.
+        ``regime="okr"``, ``seed=3``); ``days`` shortens the run.
+        """
+        scenario_path = scenario_path or self.scenario
+        factory = partial(self.model, scenario_path=scenario_path, **settings)
+        return AppView(factory, self.viz_params(scenario_path, **settings), self.title)
+
+    def _page(self):
+        """The app as the solara server shows it: one model per browser session."""
+        params = solara.use_memo(self.viz_params, dependencies=[])
+        return AppView(self.model, params, self.title)

@@ -17,30 +17,27 @@ Start it in a browser with ``python -m sim.apps.launch courts`` (or
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import solara
 
 from sim.apps.common import (
     CONTROLS,
     SCENARIOS,
-    AppView,
+    AppEntry,
     DayStepping,
     Histogram,
     Panels,
     app_scenario,
     histogram,
-    model_params,
     parse_seed,
     run_days,
     weighted_by_day,
 )
 from sim.courts import CourtModel
 from sim.courts.flow import WAITING
-from sim.experiments.scenario import Scenario, ScenarioError, load_scenario
+from sim.experiments.scenario import Scenario, ScenarioError
 
 DEFAULT_SCENARIO = SCENARIOS / "courts_time_to_trial.toml"
 WINDOW_DAYS = 28.0  # the histogram shows trials started in the last four weeks
@@ -150,24 +147,7 @@ class CourtsApp(DayStepping, CourtModel):
         )
 
 
-def viz_params(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> dict:
-    """The app's controls for a scenario file, starting at `settings` where given."""
-    scenario = load_scenario(scenario_path)
-    return model_params(scenario, scenario_path, **settings)
-
-
-def app(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> solara.Element:
-    """The app with a fresh model (display it in Jupyter as a cell's result).
-
-    `settings` start the controls, and the first model, at other values (e.g.
-    ``regime="okr"``, ``seed=3``); ``days`` shortens the run.
-    """
-    factory = partial(CourtsApp, scenario_path=scenario_path, **settings)
-    return AppView(factory, viz_params(scenario_path, **settings), "Goodhart Crown Courts")
-
-
-@solara.component
-def Page():
-    """The app as served by ``solara run sim.apps.courts``: one model per browser session."""
-    params = solara.use_memo(viz_params, dependencies=[])
-    return AppView(CourtsApp, params, "Goodhart Crown Courts")
+ENTRY = AppEntry(CourtsApp, DEFAULT_SCENARIO, "Goodhart Crown Courts")
+viz_params = ENTRY.viz_params
+app = ENTRY.app
+Page = ENTRY.Page  # what ``solara run sim.apps.courts`` serves

@@ -17,28 +17,25 @@ Start it in a browser with ``python -m sim.apps.launch hospital`` (or
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import solara
 
 from sim.apps.common import (
     CONTROLS,
     SCENARIOS,
-    AppView,
+    AppEntry,
     DayStepping,
     Histogram,
     Panels,
     app_scenario,
     histogram,
-    model_params,
     parse_seed,
     run_days,
     weighted_by_day,
 )
-from sim.experiments.scenario import Scenario, ScenarioError, load_scenario
+from sim.experiments.scenario import Scenario, ScenarioError
 from sim.hospital import HospitalModel
 from sim.hospital.arrivals import MINUTES_PER_DAY
 
@@ -159,24 +156,7 @@ class HospitalApp(DayStepping, HospitalModel):
         )
 
 
-def viz_params(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> dict:
-    """The app's controls for a scenario file, starting at `settings` where given."""
-    scenario = load_scenario(scenario_path)
-    return model_params(scenario, scenario_path, **settings)
-
-
-def app(scenario_path: str | Path = DEFAULT_SCENARIO, **settings) -> solara.Element:
-    """The app with a fresh model (display it in Jupyter as a cell's result).
-
-    `settings` start the controls, and the first model, at other values (e.g.
-    ``regime="okr"``, ``seed=3``); ``days`` shortens the run.
-    """
-    factory = partial(HospitalApp, scenario_path=scenario_path, **settings)
-    return AppView(factory, viz_params(scenario_path, **settings), "Goodhart A&E")
-
-
-@solara.component
-def Page():
-    """The app as served by ``solara run sim.apps.hospital``: one model per browser session."""
-    params = solara.use_memo(viz_params, dependencies=[])
-    return AppView(HospitalApp, params, "Goodhart A&E")
+ENTRY = AppEntry(HospitalApp, DEFAULT_SCENARIO, "Goodhart A&E")
+viz_params = ENTRY.viz_params
+app = ENTRY.app
+Page = ENTRY.Page  # what ``solara run sim.apps.hospital`` serves
