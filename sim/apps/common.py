@@ -441,7 +441,6 @@ class AppEntry:
     def __init__(self, model: type, scenario: Path, title: str) -> None:
         """An app of `model` (a day-stepping model class) over `scenario`."""
         self.model, self.scenario, self.title = model, scenario, title
-        self.Page = solara.component(self._page)
 
     def viz_params(self, scenario_path: str | Path | None = None, **settings: Any) -> dict:
         """The app's controls for a scenario file, starting at `settings` where given."""
@@ -458,7 +457,9 @@ class AppEntry:
         factory = partial(self.model, scenario_path=scenario_path, **settings)
         return AppView(factory, self.viz_params(scenario_path, **settings), self.title)
 
-    def _page(self):
-        """The app as the solara server shows it: one model per browser session."""
-        params = solara.use_memo(self.viz_params, dependencies=[])
-        return AppView(self.model, params, self.title)
+
+@solara.component
+def ServedPage(entry: AppEntry):
+    """An app as the solara server shows it: one model per browser session."""
+    params = solara.use_memo(entry.viz_params, dependencies=[])
+    return AppView(entry.model, params, entry.title)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import solara
 
 from sim.apps.common import (
     CONTROLS,
@@ -29,6 +30,7 @@ from sim.apps.common import (
     DayStepping,
     Histogram,
     Panels,
+    ServedPage,
     app_scenario,
     histogram,
     parse_seed,
@@ -150,4 +152,9 @@ class CourtsApp(DayStepping, CourtModel):
 ENTRY = AppEntry(CourtsApp, DEFAULT_SCENARIO, "Goodhart Crown Courts")
 viz_params = ENTRY.viz_params
 app = ENTRY.app
-Page = ENTRY.Page  # what ``solara run sim.apps.courts`` serves
+
+
+@solara.component
+def Page():
+    """What ``solara run sim.apps.courts`` serves: one model per browser session."""
+    return ServedPage(ENTRY)

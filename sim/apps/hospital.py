@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import solara
 
 from sim.apps.common import (
     CONTROLS,
@@ -29,6 +30,7 @@ from sim.apps.common import (
     DayStepping,
     Histogram,
     Panels,
+    ServedPage,
     app_scenario,
     histogram,
     parse_seed,
@@ -159,4 +161,9 @@ class HospitalApp(DayStepping, HospitalModel):
 ENTRY = AppEntry(HospitalApp, DEFAULT_SCENARIO, "Goodhart A&E")
 viz_params = ENTRY.viz_params
 app = ENTRY.app
-Page = ENTRY.Page  # what ``solara run sim.apps.hospital`` serves
+
+
+@solara.component
+def Page():
+    """What ``solara run sim.apps.hospital`` serves: one model per browser session."""
+    return ServedPage(ENTRY)
