@@ -32,7 +32,29 @@ from sim.experiments.store import StoreError
 from sim.experiments.sweep import sweep
 from sim.validation import FACTS, get_fact, validate
 from sim.validation.calibrate import FreeParameter, calibrate
+from sim.validation.facts import default_doc
 from sim.validation.report import markdown_table, terminal_table, write_generated
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value:g}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"allowed: 1 to 65535, got {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,25 +120,25 @@ def _parser() -> argparse.ArgumentParser:
         "--format", action="append", choices=["png", "pdf", "svg"],
         help="file format (repeatable; default: png and pdf)",
     )  # fmt: skip
-    drawn.add_argument("--dpi", type=float, default=300)
+    drawn.add_argument("--dpi", type=_positive_float, default=300, help="> 0 (default 300)")
 
     shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
     shown.add_argument("domain", choices=["hospital", "courts"])
     shown.add_argument("--host", default="127.0.0.1", help="default: localhost only")
-    shown.add_argument("--port", type=int, default=8765)
+    shown.add_argument("--port", type=_port, default=8765, help="1-65535 (default 8765)")
     shown.add_argument("--open", action="store_true", help="open a browser tab")
 
     checked = sub.add_parser(
         "validate", help="check the models against the published stylized facts",
     )  # fmt: skip
-    checked.add_argument("--replications", type=int, default=5)
+    checked.add_argument("--replications", type=_positive_int, default=5)
     checked.add_argument("--days", type=float, help="days per run (default: each scenario's)")
     checked.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     checked.add_argument("--fact", action="append", help="check only this fact (repeatable)")
     checked.add_argument("--out", help="folder for the runs and figures behind the table")
     checked.add_argument(
-        "--doc", default="docs/validation.md",
-        help="Markdown file whose generated section gets the table ('' to skip)",
+        "--doc", help="Markdown file whose generated section gets the table (default: the "
+        "repository's docs/validation.md for a full check, none for a partial one; '' to skip)",
     )  # fmt: skip
 
     fitted = sub.add_parser(
@@ -128,8 +150,8 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     fitted.add_argument("--fit", action="append", required=True, metavar="FACT",
                         help="a fact to fit (see 'goodhart validate')")  # fmt: skip
-    fitted.add_argument("--replications", type=int, default=3)
-    fitted.add_argument("--max-evaluations", type=int, default=30)
+    fitted.add_argument("--replications", type=_positive_int, default=3)
+    fitted.add_argument("--max-evaluations", type=_positive_int, default=30)
     fitted.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     fitted.add_argument("--out", help="JSON file for the calibration record")
     return parser
@@ -218,7 +240,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     """Serve the interactive app until interrupted."""
     from sim.apps.launch import launch
 
-    launch(args.domain, host=args.host, port=args.port, open_browser=args.open)
+    try:
+        launch(args.domain, host=args.host, port=args.port, open_browser=args.open)
+    except RuntimeError as error:
+        raise OutputError(f"app: {error} (is port {args.port} in use? try --port)") from None
     return 0
 
 
@@ -291,22 +316,31 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the stylized facts and print, and write, the table."""
     facts = [get_fact(key) for key in args.fact] if args.fact else list(FACTS)
+    doc = args.doc
+    if doc is None and not args.fact and args.days is None:
+        doc = default_doc()  # a full check updates the repository's docs/validation.md
     out = Path(args.out) if args.out else _default_out("validation", "validate")
-    table = validate(args.replications, facts=facts, days=args.days, workers=args.workers,
-                     out=out)  # fmt: skip
+    with output_folder(out) as folder:
+        table = validate(args.replications, facts=facts, days=args.days,
+                         workers=args.workers, out=folder)  # fmt: skip
+        table.to_csv(folder / "validation.csv", index=False)
     print(terminal_table(table))
+    for _, row in table[table["verdict"] == "not reproduced"].iterrows():
+        if row["note"]:
+            print(f"  {row['fact']}: {row['note']}")
     counts = table["verdict"].value_counts()
     print("\n" + ", ".join(f"{n} {v}" for v, n in counts.items()))
-    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in out.iterdir() if (p / "manifest.json").exists()):
         _write_figures(folder)
-    table.to_csv(out / "validation.csv", index=False)
-    if args.doc:
+    if doc:
         header = (f"Generated by `goodhart validate --replications {args.replications}"
                   f"{f' --days {args.days:g}' if args.days else ''}` "
                   f"(goodhart {sim.__version__}, commit {git_commit()[:12]}); runs and "
                   f"figures in `{out}`.")  # fmt: skip
-        write_generated(args.doc, markdown_table(table, header))
-        print(f"wrote {args.doc}")
+        write_generated(doc, markdown_table(table, header))
+        print(f"wrote {doc}")
+    else:
+        print("docs not updated (a partial check; give --doc FILE to write the table)")
     print(f"wrote {out}")
     return 0
 

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.runner import resolve
 from sim.experiments.scenario import ScenarioError
-from sim.validation.facts import FACTS, Fact, get_fact
+from sim.validation.facts import FACTS, Fact, get_fact, locate
 from sim.validation.validate import check, run_scenarios
 
 
@@ -83,6 +83,11 @@ def calibrate(
     progress: bool = True,
 ) -> Calibration:
     """Fit `parameters` to the facts named in `fit`; hold out that scenario's other facts."""
+    if replications < 1 or max_evaluations < 1:
+        raise ScenarioError(
+            f"replications and max_evaluations: must be >= 1, got {replications} and "
+            f"{max_evaluations}"
+        )
     if not parameters:
         raise ScenarioError("param: give a parameter to fit, e.g. courts.plea_base=0.5:0.9")
     fitted = [get_fact(key) for key in fit]
@@ -94,10 +99,14 @@ def calibrate(
         raise ScenarioError(f"fit: facts must share one scenario, got {sorted(scenarios)}")
     scenario = scenarios.pop()
     held = [f for f in FACTS if f.applicable and f.scenario == scenario and f not in fitted]
-    base = resolve(scenario)
+    base = resolve(locate(scenario))
     start = []
-    for p in parameters:
-        resolve(base, {p.name: (p.low + p.high) / 2})  # refuse an unknown name early
+    for p in parameters:  # refuse an unknown name or an out-of-range bound before running
+        for bound in (p.low, p.high):
+            try:
+                resolve(base, {p.name: bound})
+            except ScenarioError as error:
+                raise ScenarioError(f"param {p.name}={p.low:g}:{p.high:g}: {error}") from None
         start.append(0.5)
     history: list[dict[str, float]] = []
     bar = tqdm(total=max_evaluations, desc="calibrate", unit="eval", disable=not progress)

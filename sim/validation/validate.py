@@ -14,7 +14,7 @@ from sim.experiments.folders import write_comparison
 from sim.experiments.runner import iter_runs, resolve
 from sim.experiments.scenario import ScenarioError
 from sim.experiments.stats import t_interval
-from sim.validation.facts import FACTS, Fact, Replication
+from sim.validation.facts import FACTS, Fact, Replication, locate
 from sim.validation.observations import observe
 
 REPRODUCED, NOT_REPRODUCED, NOT_APPLICABLE = "reproduced", "not reproduced", "not applicable"
@@ -62,7 +62,7 @@ def run_scenarios(
     """
     found: dict[str, list[Replication]] = {}
     for path in dict.fromkeys(f.scenario for f in facts if f.applicable):
-        scenario = resolve(path, overrides)
+        scenario = resolve(locate(path), overrides)
         wanted = [f.regimes for f in facts if f.applicable and f.scenario == path]
         if needed_regimes_only and all(w is not None for w in wanted):
             keep = {name for w in wanted for name in w}
