@@ -25,7 +25,7 @@ from sim.experiments.output import (
     unique_folder,
     write_json,
 )
-from sim.experiments.runner import resolve, run
+from sim.experiments.runner import resolve, run, warmup_days
 from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, regime_table
 from sim.experiments.store import StoreError
@@ -169,7 +169,7 @@ def _print_ledgers(runs: pd.DataFrame, domain_name: str) -> None:
     for title, metrics in (
         ("Measured ledger (what the dashboard shows)", domain.measured),
         ("True ledger (what happened to people)", domain.true),
-        ("Behaviour (lever settings 0-1, share of patients gamed)", domain.behaviour),
+        ("Behaviour (mean lever settings 0-1; a share gamed in %)", domain.behaviour),
     ):
         print(f"\n{title}" + (": mean [95% CI]" if several else ""))
         print(format_table(regime_table(runs, list(metrics))))
@@ -194,7 +194,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             tagged(result, table).to_parquet(folder / f"{name}.parquet", index=False)
         write_json(folder / "manifest.json", manifest(
             scenario, command="run", regime=result.regime, seed=result.seed,
-            days=result.days, overrides=overrides,
+            days=result.days, warmup_days=warmup_days(scenario, result.days),
+            overrides=overrides,
         ))  # fmt: skip
     _print_ledgers(summary, scenario.domain)
     print(f"\nwrote {out}")
@@ -213,7 +214,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                             workers=args.workers, overrides=overrides)  # fmt: skip
     _print_ledgers(done.runs, scenario.domain)
     if done.differences is not None:
-        print(f"\nPaired differences from '{done.reference}' (same patients): mean [95% CI]")
+        print(f"\nPaired differences from '{done.reference}' (same arrivals): mean [95% CI]")
         print(format_table(done.differences, value="difference"))
     print(f"\nwrote {out}")
     if not args.no_figures:

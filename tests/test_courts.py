@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import numpy as np
@@ -167,6 +168,8 @@ def test_every_command_works_for_the_court_model(tmp_path, capsys):
     scenario = "scenarios/courts_time_to_trial.toml"
     assert main(["run", scenario, "--days", "30", "--out", str(tmp_path / "run")]) == 0
     assert (tmp_path / "run" / "cases.parquet").exists()
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["warmup_days"] == 30 / 4  # a run shorter than the warm-up keeps a quarter
     store = tmp_path / "sweep"
     assert main(["sweep", scenario, "--param", "stakes.level=0,2", "--days", "30",
                  "--replications", "1", "--workers", "1", "--out", str(store)]) == 0

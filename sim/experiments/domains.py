@@ -87,7 +87,7 @@ def _courts() -> Domain:
         ),
         behaviour=("lever_quick_first", "lever_over_listing", "lever_rush",
                    "lever_plea_pressure", "lever_discontinue_old"),
-        # receipts per second of one core: an assumption until benchmarked
+        # ~50,000 cases a second on one core (benchmarks/bench_courts.py)
         seconds_per_run=lambda p, days: 0.05 + sum(c.receipts_per_day for c in p.centres)
         * days / 5e4,
         sensitivity_output="backlog_over_1y_pct",

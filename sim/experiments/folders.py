@@ -13,12 +13,13 @@ import pyarrow.parquet as pq
 
 from sim.experiments.domains import get_domain
 from sim.experiments.output import manifest, output_folder, write_json
-from sim.experiments.runner import RunResult, iter_runs
+from sim.experiments.runner import RunResult, iter_runs, warmup_days
 from sim.experiments.scenario import Scenario, ScenarioError
 from sim.experiments.stats import paired_differences, regime_table
 
-#: Tables written row-group by row-group as runs finish (too large to hold for many runs).
-STREAMED = frozenset({"patients"})
+#: Per-entity tables, written row-group by row-group as runs finish (too large to hold for
+#: many runs); the other tables (decisions, periods, daily counts) are small.
+STREAMED = frozenset({"patients", "cases"})
 
 
 @dataclass
@@ -51,7 +52,7 @@ def write_comparison(
 ) -> Comparison:
     """Run every regime over replications (common random numbers) into folder `out`.
 
-    Writes `summary.parquet` (one row per run), every run's tables (`patients.parquet`
+    Writes `summary.parquet` (one row per run), every run's tables (per-entity tables
     streamed, the others concatenated), `regimes.csv`, `differences.csv` (paired with
     'none', or the first regime) and `manifest.json`, atomically. `observe` is called with
     each finished run before its tables are dropped.
@@ -95,6 +96,7 @@ def write_comparison(
         write_json(folder / "manifest.json", manifest(
             scenario, command="compare", seed=seed if seed is not None else scenario.seed,
             replications=replications, days=days or scenario.days,
+            warmup_days=warmup_days(scenario, days or scenario.days),
             regimes=list(scenario.regimes), overrides=overrides or {},
             common_random_numbers=True,
         ))  # fmt: skip

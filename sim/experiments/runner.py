@@ -71,7 +71,7 @@ def run(
     days = scenario.days if days is None else float(days)
     if days <= 0:
         raise ScenarioError(f"days: must be > 0, got {days}")
-    warmup = scenario.warmup_days if scenario.warmup_days < days else days / 4.0
+    warmup = warmup_days(scenario, days)
     domain = get_domain(scenario.domain)
     summary, tables = domain.simulate(
         scenario.params,
@@ -86,6 +86,11 @@ def run(
         league=scenario.league_table,
     )
     return RunResult(scenario, regime, seed, replication, days, summary, tables)
+
+
+def warmup_days(scenario: Scenario, days: float) -> float:
+    """The warm-up a run of `days` uses: the scenario's, or a quarter of a shorter run."""
+    return scenario.warmup_days if scenario.warmup_days < days else days / 4.0
 
 
 def _run_task(task: tuple) -> RunResult:

@@ -70,6 +70,8 @@ class ResultFolder:
     @property
     def warmup_days(self) -> float:
         """Days at the start of a run that summaries exclude."""
+        if "warmup_days" in self.manifest:  # what the runs used (shorter runs cut it)
+            return float(self.manifest["warmup_days"])
         return float(self.manifest.get("scenario", {}).get("warmup_days", 0.0))
 
     @property
