@@ -176,8 +176,14 @@ class CourtParams(_Strict):
         default=0.2, description="Share of old, weak cases discontinued per decision period "
         "at full intensity (assumption)."
     )  # fmt: skip
-    old_case_days: float = Field(default=365.0, gt=0, description="'Old' for discontinuance.")
-    weak_evidence: Probability = Field(default=0.45, description="'Weak' for discontinuance.")
+    old_case_days: float = Field(
+        default=365.0, gt=0, description="Age from which a case counts as old for "
+        "discontinuance (assumption: a year, the age band MoJ reports the backlog by)."
+    )  # fmt: skip
+    weak_evidence: Probability = Field(
+        default=0.45, description="Evidence strength below which a case counts as weak for "
+        "discontinuance (assumption; evidence is Beta(3, 2), mean 0.6)."
+    )  # fmt: skip
     appeal_prob_wrongful: Probability = Field(
         default=0.3, description="Chance a wrongful conviction is appealed (assumption)."
     )
@@ -195,9 +201,13 @@ class CourtParams(_Strict):
         default=0.3, ge=0, description="Fall when the case ends without a verdict (withdrawn "
         "or discontinued; assumption)."
     )  # fmt: skip
-    survey_size: int = Field(default=25, ge=1, description="Victims sampled per period.")
+    survey_size: int = Field(
+        default=25, ge=1, description="Victims sampled per centre per period by the "
+        "satisfaction survey (assumption)."
+    )  # fmt: skip
     judges_per_centre: int = Field(
-        default=4, ge=1, description="Judges modelled as decision-makers per centre."
+        default=4, ge=1, description="Judges modelled as decision-makers per centre "
+        "(assumption; a case's judge is a label, capacity is courtrooms and sitting days)."
     )
     sitting_day_changes: list[SittingDayChange] = Field(default_factory=list)
 
