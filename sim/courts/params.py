@@ -75,10 +75,11 @@ class CourtParams(_Strict):
     )  # fmt: skip
     plea_base: Probability = Field(
         default=0.70, description="Chance a guilty defendant pleads at PTPH with average "
-        "evidence. Calibrated to ~70% guilty pleas (MoJ) by `goodhart calibrate --param "
-        "courts.plea_base=0.5:0.9 --fit guilty_pleas --replications 3 --max-evaluations 16` "
-        "(0.704, with sitting days then below need); with the scenarios' current sizing guilty "
-        "pleas are ~73% of concluded cases: see docs/validation.md."
+        "evidence. Calibrated to ~70% guilty pleas (MoJ) and ~14% backlog growth a year "
+        "together by `goodhart calibrate --param courts.plea_base=0.5:0.9 --fit guilty_pleas "
+        "--fit backlog_growth --replications 3 --max-evaluations 16` (0.705; record in "
+        "docs/calibration/); fitted to guilty pleas alone it would be 0.57, and the backlog "
+        "would grow 43% a year."
     )  # fmt: skip
     plea_evidence: float = Field(
         default=0.5, ge=0, description="Added plea chance per unit of evidence above 0.5 "
