@@ -34,6 +34,7 @@ from sim.validation import FACTS, get_fact, validate
 from sim.validation.calibrate import FreeParameter, calibrate
 from sim.validation.facts import default_doc
 from sim.validation.report import markdown_table, terminal_table, write_generated
+from sim.validation.warmup import warmup_table
 
 
 def _positive_int(text: str) -> int:
@@ -140,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
         "--doc", help="Markdown file whose generated section gets the table (default: the "
         "repository's docs/validation.md for a full check, none for a partial one; '' to skip)",
     )  # fmt: skip
+
+    warmed = sub.add_parser(
+        "warmup", help="the warm-up MSER-5 suggests, for every regime and replication",
+    )  # fmt: skip
+    warmed.add_argument("scenario", help="scenario file (TOML)")
+    warmed.add_argument("--replications", type=_positive_int, default=3)
+    warmed.add_argument("--days", type=float, help="days per run (default: the scenario's)")
 
     fitted = sub.add_parser(
         "calibrate", help="fit named parameters to chosen facts; report the held-out facts",
@@ -354,6 +362,17 @@ def _write_figures(folder: Path) -> None:
         print(f"wrote {path}")
 
 
+def cmd_warmup(args: argparse.Namespace) -> int:
+    """Print MSER-5's truncation point of each run beside the scenario's warm-up."""
+    scenario = resolve(args.scenario)
+    table = warmup_table(scenario, args.replications, days=args.days)
+    print(table.to_string(index=False))
+    cuts = table["mser5_days"]
+    print(f"\nMSER-5 truncation: median {cuts.median():g} days, largest {cuts.max():g} days; "
+          f"the scenario's warm-up: {scenario.warmup_days:g} days")  # fmt: skip
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit parameters to facts, print both fact sets, and write the record."""
     parameters = []
@@ -390,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep,
                 "analyse": cmd_analyse, "validate": cmd_validate, "figures": cmd_figures,
-                "app": cmd_app,
+                "app": cmd_app, "warmup": cmd_warmup,
                 "calibrate": cmd_calibrate}  # fmt: skip
     try:
         return commands[args.command](args)

@@ -232,3 +232,12 @@ def test_bad_numbers_are_refused_before_anything_runs(argv, capsys):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "must be" in err or "allowed" in err
+
+
+def test_warmup_command_reports_mser5_for_every_run(capsys):
+    assert main(["warmup", "scenarios/courts_time_to_trial.toml", "--replications", "1",
+                 "--days", "120"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "MSER-5 truncation" in printed
+    for regime in ("kpi", "okr", "none"):
+        assert regime in printed

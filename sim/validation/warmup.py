@@ -9,8 +9,11 @@ minimum in the second half means the series is too short to tell).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from sim.experiments.scenario import ScenarioError
+from sim.experiments.runner import RunResult, iter_runs
+from sim.experiments.scenario import Scenario, ScenarioError
+from sim.hospital.arrivals import MINUTES_PER_DAY
 
 
 def mser5(series: np.ndarray, batch: int = 5) -> int:
@@ -23,3 +26,33 @@ def mser5(series: np.ndarray, batch: int = 5) -> int:
     means = values[: n * batch].reshape(n, batch).mean(axis=1)
     scores = [np.var(means[d:]) / (n - d) for d in range(n // 2)]
     return int(np.argmin(scores)) * batch
+
+
+def daily_series(result: RunResult) -> tuple[np.ndarray, float]:
+    """The output a warm-up is judged on, and the days one of its values covers.
+
+    A&E: the mean time in department of each day's arrivals (minutes). Crown Court: the
+    number of effective trials on each weekday.
+    """
+    if "patients" in result.tables:
+        patients = result.tables["patients"]
+        day = (patients["arrival_min"] // MINUTES_PER_DAY).astype(int)
+        return patients.assign(day=day).groupby("day")["true_min"].mean().to_numpy(), 1.0
+    if "daily" in result.tables:
+        daily = result.tables["daily"]
+        return daily.loc[daily["day"] % 7 < 5, "effective"].to_numpy(), 7.0 / 5.0
+    raise ScenarioError(f"domain: no warm-up series for '{result.scenario.domain}'; "
+                        "allowed: hospital, courts")  # fmt: skip
+
+
+def warmup_table(
+    scenario: Scenario, replications: int = 3, days: float | None = None, progress: bool = True
+) -> pd.DataFrame:
+    """MSER-5 truncation of every regime and replication, in days of simulated time."""
+    rows = []
+    for result in iter_runs(scenario, replications, days, None, 1, progress):
+        series, days_per_value = daily_series(result)
+        rows.append({"regime": result.regime, "replication": result.replication,
+                     "mser5_days": mser5(series) * days_per_value,
+                     "scenario_warmup_days": scenario.warmup_days})  # fmt: skip
+    return pd.DataFrame(rows)
