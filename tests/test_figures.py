@@ -165,7 +165,8 @@ def test_png_pixels_match_figure_size_at_300_dpi(folders):
     spec = next(s for s in FIGURES if s.name == "dashboard_gap")
     figure = spec.draw(folder)
     width_in, height_in = figure.get_size_inches()
-    with Image.open(folders["ae"] / "figures" / "dashboard_gap.png") as image:
+    written = {p.name: p for p in make_figures(folders["ae"], formats=("png",)).written}
+    with Image.open(written["dashboard_gap.png"]) as image:
         assert image.size == (round(width_in * DPI), round(height_in * DPI))
 
 
