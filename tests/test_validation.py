@@ -128,6 +128,9 @@ def test_validate_command_prints_and_writes_the_table(tmp_path, capsys):
     assert table.loc[2, "verdict"] == "not applicable"  # mortality: an input, not a check
     text = doc.read_text()
     assert "kept" in text and BEGIN in text and "Cracked trials" in text
+    # the figures behind the table are copied next to the document and linked from it
+    copied = tmp_path / "validation" / "courts_time_to_trial_time_to_trial.png"
+    assert copied.exists() and "validation/courts_time_to_trial_time_to_trial.png" in text
     assert (out / "courts_time_to_trial" / "summary.parquet").exists()
 
 

@@ -37,8 +37,13 @@ def terminal_table(table: pd.DataFrame) -> str:
         return frame.to_string(index=False)
 
 
-def markdown_table(table: pd.DataFrame, header: str) -> str:
-    """The generated section: a header line and one table row per fact, with notes."""
+def markdown_table(
+    table: pd.DataFrame, header: str, figures: list[tuple[str, str]] | None = None
+) -> str:
+    """The generated section: a header line, one table row per fact (with notes) and figures.
+
+    `figures` are (caption, path relative to the Markdown file) pairs shown below the table.
+    """
     lines = [header, "", "| fact | published | source | simulated (95% CI) | accepted | verdict |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     for _, row in table.iterrows():
@@ -47,6 +52,8 @@ def markdown_table(table: pd.DataFrame, header: str) -> str:
             f"| {row['statement']} | {row['published']} | {row['source']} | "
             f"{simulated_text(row)} | {row['accepted']} | **{row['verdict']}**{note} |"
         )
+    for caption, path in figures or []:
+        lines += ["", f"![{caption}]({path})"]
     return "\n".join(lines)
 
 
