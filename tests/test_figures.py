@@ -1,4 +1,5 @@
-"""Figures made from result folders: every expected file, real images, a pixel baseline.
+"""Figures made from result folders: every expected file at both widths, real images, a
+pixel baseline.
 
 The baseline image is drawn from a small synthetic result folder written below, so model
 changes never move it. After an intended change to the figure code, regenerate it with
@@ -37,6 +38,7 @@ from sim.figures import (
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "tests" / "baseline" / "dashboard_gap_synthetic.png"
 DPI = 300
+SINGLE_COLUMN_PX = round(3.5 * DPI)
 
 TINY_AE = """\
 name = "tiny_ae"
@@ -124,8 +126,15 @@ def make_folders(scenario: Path, two_regimes: Path, out: dict[str, Path]) -> Non
         cli("analyse", str(out[store]))
 
 
+def file_names(figures: set[str], width: str = "both") -> set[str]:
+    """The PNG and PDF files of `figures`: NAME.FORMAT (double), NAME_single.FORMAT (single)."""
+    ends = {"double": ("",), "single": ("_single",), "both": ("", "_single")}[width]
+    return {f"{figure}{end}.{fmt}" for figure in figures for end in ends
+            for fmt in ("png", "pdf")}  # fmt: skip
+
+
 def check_image_files(paths: list[Path], folder: Path) -> None:
-    """Every PNG is a real image of the figure's size at 300 dpi; every PDF a real PDF."""
+    """Every PNG a real 300-dpi image (3.5 in wide if single-column), every PDF a real PDF."""
     for path in paths:
         assert path.parent == folder / "figures"
         data = path.read_bytes()
@@ -137,6 +146,8 @@ def check_image_files(paths: list[Path], folder: Path) -> None:
                 dpi = image.info.get("dpi")
             assert dpi is not None and round(dpi[0]) == DPI
             assert width_px > 2 * DPI and height_px > DPI  # at least 2 x 1 inches
+            if path.stem.endswith("_single"):
+                assert width_px == SINGLE_COLUMN_PX, path.name
         elif path.suffix == ".pdf":
             assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
         else:
@@ -146,17 +157,16 @@ def check_image_files(paths: list[Path], folder: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "domain", "kind"),
-    [("ae_run", "hospital", "run"), ("ae", "hospital", "compare"),
-     ("courts", "courts", "compare")],
+    ("name", "domain", "kind", "width"),
+    [("ae_run", "hospital", "run", "single"), ("ae", "hospital", "compare", "double"),
+     ("courts", "courts", "compare", "both")],
 )  # fmt: skip
-def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind):
+def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind, width):
     folder = load_folder(folders[name])
     assert (folder.kind, folder.domain) == (kind, domain)
-    report = make_figures(folders[name])
+    report = make_figures(folders[name], width=width)
     assert report.skipped == {}
-    expected = {f"{figure}.{fmt}" for figure in SINGLE_FIGURES[domain] for fmt in ("png", "pdf")}
-    assert {p.name for p in report.written} == expected
+    assert {p.name for p in report.written} == file_names(SINGLE_FIGURES[domain], width)
     check_image_files(report.written, folders[name])
 
 
@@ -171,14 +181,14 @@ def test_png_pixels_match_figure_size_at_300_dpi(folders):
 
 
 def test_sweep_stores(folders):
-    grid = make_figures(folders["grid"])
-    assert {p.name for p in grid.written} == {"sweep_heatmap.png", "sweep_heatmap.pdf"}
+    grid = make_figures(folders["grid"], width="both")
+    assert {p.name for p in grid.written} == file_names({"sweep_heatmap"})
     assert set(grid.skipped) == {"sensitivity"}
     assert "grid" in grid.skipped["sensitivity"]
     check_image_files(grid.written, folders["grid"])
 
-    sobol = make_figures(folders["sobol"])
-    assert {p.name for p in sobol.written} == {"sensitivity.png", "sensitivity.pdf"}
+    sobol = make_figures(folders["sobol"], width="both")
+    assert {p.name for p in sobol.written} == file_names({"sensitivity"})
     assert set(sobol.skipped) == {"sweep_heatmap"}
     check_image_files(sobol.written, folders["sobol"])
 
@@ -243,6 +253,23 @@ def test_write_figures_svg_in_place(tmp_path):
         write_figures(folder, formats=("gif",))
 
 
+def test_width_single_writes_only_the_single_column_files(tmp_path):
+    folder = synthetic_folder(tmp_path / "synthetic")
+    [path] = write_figures(folder, formats=("png",), width="single")
+    assert path == folder / "figures" / "dashboard_gap_single.png"
+    check_image_files([path], folder)
+    assert [p.name for p in (folder / "figures").iterdir()] == ["dashboard_gap_single.png"]
+
+
+def test_an_unknown_width_is_refused_naming_the_allowed_values(tmp_path):
+    folder = synthetic_folder(tmp_path / "synthetic")
+    with pytest.raises(ValueError, match="'double', 'single', 'both'"):
+        make_figures(folder, width="triple")
+    with pytest.raises(ValueError, match=r"'double', 'single'$"):
+        dashboard_gap(folder, width="both")  # a figure is drawn at one width
+    assert not (folder / "figures").exists()
+
+
 def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_path):
     report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
     assert {p.name for p in report.written} == {"dashboard_gap.png"}
@@ -255,7 +282,7 @@ def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_pa
 def test_a_figure_that_fails_is_reported_and_the_others_still_written(tmp_path, monkeypatch):
     from sim.figures import writer
 
-    def broken(folder):
+    def broken(folder, width="double"):
         raise KeyError("no such column")
 
     failing = writer.FigureSpec("broken", broken, frozenset({"compare"}))

@@ -5,9 +5,11 @@ Quick use::
     from sim.figures import make_figures, write_figures
     paths = write_figures("results/ae_four_hour/compare-20250101-120000")
     report = make_figures(folder, formats=("png", "pdf", "svg"))  # also says what was skipped
+    report = make_figures(folder, width="both")  # also NAME_single.*, 3.5 in wide
 
-Each figure function takes a result folder (a path or a loaded `ResultFolder`) and returns
-a matplotlib Figure; see docs/figures.md.
+Each figure function takes a result folder (a path or a loaded `ResultFolder`) and a
+`width` ("double", 7 in, or "single", 3.5 in) and returns a matplotlib Figure; see
+docs/figures.md.
 """
 
 from sim.figures.courts import time_to_trial

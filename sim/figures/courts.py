@@ -15,11 +15,16 @@ from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.plots import regime_handles, step_histogram
 from sim.figures.style import (
     DOUBLE_COLUMN_IN,
+    SINGLE_COLUMN_IN,
+    Width,
     add_note,
+    column_width,
     house_style,
+    legend_columns,
     light_grid,
     new_figure,
     regime_colours,
+    regime_label,
 )
 
 BIN_DAYS = 30.0
@@ -45,13 +50,15 @@ def _awaiting_trial(cases: pd.DataFrame, days: float) -> pd.DataFrame:
     return cases[waiting]
 
 
-def time_to_trial(folder: ResultFolder | str) -> Figure:
+def time_to_trial(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Distributions of time to trial and of the backlog's age at the end, by regime.
 
     (a) Days from receipt to the start of trial for trials started after the warm-up, as
     a share of those trials. (b) Age of the cases awaiting trial at the end of the run
-    (mean count per run), with one- and two-year lines.
+    (mean count per run), with one- and two-year lines. `width` "single" stacks the two
+    panels in a figure 3.5 in wide.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.domain != "courts":
         raise FigureSkipped("time to trial is a Crown Court figure")
@@ -75,16 +82,22 @@ def time_to_trial(folder: ResultFolder | str) -> Figure:
     if not any(len(v) for v in delays.values()) and not any(len(v) for v in ages.values()):
         raise FigureSkipped("no trial started after the warm-up and no case awaits trial")
     runs = cases.groupby("regime")["replication"].nunique()
+    single = width == "single"
     with house_style():
-        figure = new_figure(DOUBLE_COLUMN_IN, 2.7)
-        left, right = figure.subplots(1, 2)
+        if single:
+            figure = new_figure(SINGLE_COLUMN_IN, 4.3)
+            left, right = figure.subplots(2, 1)
+        else:
+            figure = new_figure(DOUBLE_COLUMN_IN, 2.7)
+            left, right = figure.subplots(1, 2)
         bins = _bins(list(delays.values()))
         for regime in regimes:
             if len(delays[regime]):
                 step_histogram(left, delays[regime], bins, colours[regime],
                                100.0 / len(delays[regime]))  # fmt: skip
         left.set_xlabel("Time from receipt to trial (days)")
-        left.set_ylabel("Trials started (% per 30 days)")
+        left.set_ylabel("Trials started\n(% per 30 days)" if single
+                        else "Trials started (% per 30 days)")  # fmt: skip
         left.set_title("(a) Time to trial", loc="left", fontweight="bold")
         bins = _bins(list(ages.values()))
         for regime in regimes:
@@ -103,7 +116,10 @@ def time_to_trial(folder: ResultFolder | str) -> Figure:
                     axes.axvline(day, color="#777777", linestyle="--", linewidth=0.7)
                     axes.text(day + 8, 0.97, label, transform=axes.get_xaxis_transform(),
                               ha="left", va="top", fontsize=7, color="#555555")  # fmt: skip
+        ncols = len(regimes)
+        if single:
+            ncols = legend_columns([regime_label(r) for r in regimes], SINGLE_COLUMN_IN)
         figure.legend(handles=regime_handles(regimes, colours), loc="outside upper center",
-                      ncols=len(regimes))  # fmt: skip
+                      ncols=ncols)  # fmt: skip
         add_note(figure, folder.source_note() + "; 30-day bins")
     return figure

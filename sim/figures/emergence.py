@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -17,8 +18,12 @@ from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.style import (
     DOUBLE_COLUMN_IN,
     MOTIVATIONS,
+    SINGLE_COLUMN_IN,
+    Width,
     add_note,
+    column_width,
     house_style,
+    legend_columns,
     light_grid,
     motivation_label,
     motivation_style,
@@ -37,6 +42,9 @@ ROWS = (
     ("strongest", "Strongest gaming lever\n(mean setting, 0\u20131)"),
     ("gaming_pct", "Decision-makers using\na gaming lever (%)"),
 )
+SINGLE_ROW_IN = 1.05  # height of one regime's row in the single-column layout
+SINGLE_TITLES = ("Strongest gaming lever\n(mean setting, 0\u20131)",
+                 "Decision-makers using\na gaming lever (%)")  # fmt: skip
 
 
 def gaming_by_period(decisions: pd.DataFrame, levers: list[str]) -> pd.DataFrame:
@@ -68,14 +76,26 @@ def agents_per_run(decisions: pd.DataFrame) -> dict[str, int]:
     return {str(m): int(n) for m, n in counts.groupby(level="motivation").max().items()}
 
 
-def emergence(folder: ResultFolder | str) -> Figure:
+def _label_single(axes: Axes, regime: str, measure: int, row: int, rows: int) -> None:
+    """Single-column labels: the measure above each column, the regime left of each row."""
+    if row == 0:
+        axes.set_title(SINGLE_TITLES[measure])
+    if row == rows - 1:
+        axes.set_xlabel("Simulated day")
+    if measure == 0:
+        axes.set_ylabel(regime_label(regime), fontweight="bold")
+
+
+def emergence(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Gaming lever settings and gaming prevalence over time, by motivation type.
 
     One column per regime; rows are the mean of each decision-maker's strongest gaming
     lever (0-1) and the percentage of decision-makers using any gaming lever, averaged
     over decision-makers of each motivation type and over replications. The warm-up is
-    shaded.
+    shaded. `width` "single" turns the grid round to fit 3.5 in: one row per regime, the
+    two measures in two columns.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.domain not in GAMING_LEVERS:
         raise FigureSkipped(f"no gaming levers are known for the '{folder.domain}' domain")
@@ -96,13 +116,18 @@ def emergence(folder: ResultFolder | str) -> Figure:
     present = set(trends["motivation"])
     motivations = [m for m in MOTIVATIONS if m in present] + sorted(present - set(MOTIVATIONS))
     styles = {m: motivation_style(m, i) for i, m in enumerate(motivations)}
+    single = width == "single"
     with house_style():
-        figure = new_figure(DOUBLE_COLUMN_IN, 3.9)
-        grid = figure.subplots(2, len(regimes), sharex=True, sharey="row", squeeze=False)
-        for col, regime in enumerate(regimes):
+        if single:
+            figure = new_figure(SINGLE_COLUMN_IN, 1.25 + SINGLE_ROW_IN * len(regimes))
+            grid = figure.subplots(len(regimes), 2, sharex=True, sharey="col", squeeze=False)
+        else:
+            figure = new_figure(DOUBLE_COLUMN_IN, 3.9)
+            grid = figure.subplots(2, len(regimes), sharex=True, sharey="row", squeeze=False)
+        for index, regime in enumerate(regimes):
             block = trends[trends["regime"] == regime]
-            for row, (column, ylabel) in enumerate(ROWS):
-                axes = grid[row, col]
+            for measure, (column, ylabel) in enumerate(ROWS):
+                axes = grid[index, measure] if single else grid[measure, index]
                 for motivation in motivations:
                     line = block[block["motivation"] == motivation]
                     colour, style = styles[motivation]
@@ -111,13 +136,18 @@ def emergence(folder: ResultFolder | str) -> Figure:
                     axes.axvspan(0.0, folder.warmup_days, color="#EEEEEE", zorder=0, linewidth=0)
                 light_grid(axes)
                 axes.set_xlim(0.0, folder.days)
-                if row == 0:
-                    axes.set_title(regime_label(regime))
+                if measure == 0:
                     axes.set_ylim(-0.02, 1.02)
                 else:
                     axes.set_ylim(-2.0, 102.0)
+                if single:
+                    _label_single(axes, regime, measure, index, len(regimes))
+                    continue
+                if measure == 0:
+                    axes.set_title(regime_label(regime))
+                else:
                     axes.set_xlabel("Simulated day")
-                if col == 0:
+                if index == 0:
                     axes.set_ylabel(ylabel)
         counts = agents_per_run(decisions)
         handles = [
@@ -127,7 +157,10 @@ def emergence(folder: ResultFolder | str) -> Figure:
         ]  # fmt: skip
         if folder.warmup_days:
             handles.append(Line2D([], [], color="#DDDDDD", linewidth=6, label="Warm-up"))
-        figure.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+        ncols = len(handles)
+        if single:
+            ncols = legend_columns([h.get_label() for h in handles], SINGLE_COLUMN_IN)
+        figure.legend(handles=handles, loc="outside upper center", ncols=ncols)
         add_note(figure, folder.source_note() + "; mean over decision-makers and replications; "
                  "(n): decision-makers of each type per run")  # fmt: skip
     return figure

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import string
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
@@ -22,9 +23,21 @@ from sim.figures.plots import (
     regime_means,
     series_handles,
 )
-from sim.figures.style import DOUBLE_COLUMN_IN, add_note, house_style, new_figure, regime_colours
+from sim.figures.style import (
+    DOUBLE_COLUMN_IN,
+    SINGLE_COLUMN_IN,
+    Width,
+    add_note,
+    column_width,
+    house_style,
+    legend_columns,
+    new_figure,
+    regime_colours,
+)
 
 PANELS_PER_ROW = 4
+SINGLE_PANELS_PER_ROW = 2
+SINGLE_PLOT_IN = 1.25  # plotting width of a single-column panel, about
 MEASURED = "Measured (dashboard)"
 TRUE = "True (what happened)"
 
@@ -33,11 +46,11 @@ GAP_PANELS: dict[str, tuple[Panel, ...]] = {
         Panel("Left A&E within 4 hours (%)", (
             Series("measured_4h_pct", MEASURED, filled=False),
             Series("true_4h_pct", TRUE),
-        )),
+        ), short_ylabel="Left A&E within\n4 hours (%)"),
         Panel("Mean time in department (min)", (
             Series("mean_measured_min", MEASURED, filled=False),
             Series("mean_true_min", TRUE),
-        )),
+        ), short_ylabel="Mean time in\ndepartment (min)"),
         Panel("Gap: measured \u2212 true\nwithin 4 hours (% points)", (
             Series("gap_4h_pct", "Gap", marker="D"),
         ), zero_line=True),
@@ -59,16 +72,16 @@ HARM_PANELS: dict[str, tuple[Panel, ...]] = {
     "hospital": (
         Panel("Excess deaths among\nadmitted patients (per run)", (
             Series("excess_deaths", "Excess deaths"),
-        )),
+        ), short_ylabel="Excess deaths, admitted\npatients (per run)"),
         Panel("Corridor care\n(patient-hours per run)", (
             Series("corridor_hours", "Corridor hours"),
         )),
         Panel("12-hour waits from arrival\n(patients per run)", (
             Series("waits_12h_from_arrival", "12-hour waits from arrival"),
-        )),
+        ), short_ylabel="12-hour waits from\narrival (patients per run)"),
         Panel("12-hour waits from decision\nto admit (patients per run)", (
             Series("waits_12h_from_decision", "12-hour waits from decision to admit"),
-        )),
+        ), short_ylabel="12-hour waits from\ndecision to admit\n(patients per run)"),
     ),
     "courts": (
         Panel("Wrongful convictions\n(cases per run)", (
@@ -90,7 +103,9 @@ HARM_PANELS: dict[str, tuple[Panel, ...]] = {
 }  # fmt: skip
 
 
-def _ledger_figure(folder: ResultFolder, panels: tuple[Panel, ...], legend: bool) -> Figure:
+def _ledger_figure(
+    folder: ResultFolder, panels: tuple[Panel, ...], legend: bool, width: Width
+) -> Figure:
     runs = folder.summary
     drawn = available(panels, list(runs.columns))
     if not drawn:
@@ -99,47 +114,77 @@ def _ledger_figure(folder: ResultFolder, panels: tuple[Panel, ...], legend: bool
     regimes = [r for r in folder.regimes if r in set(runs["regime"].astype(str))]
     colours = regime_colours(folder.regimes)
     table = regime_means(runs, [s.column for p in drawn for s in p.series])
-    columns = len(drawn) if len(drawn) <= PANELS_PER_ROW else math.ceil(len(drawn) / 2)
+    if width == "single":  # two panels a row, each about 1.7 in wide
+        columns = min(len(drawn), SINGLE_PANELS_PER_ROW)
+    elif len(drawn) <= PANELS_PER_ROW:
+        columns = len(drawn)
+    else:
+        columns = math.ceil(len(drawn) / 2)
     rows = math.ceil(len(drawn) / columns)
     with house_style():
-        figure = new_figure(DOUBLE_COLUMN_IN, 0.3 + 2.2 * rows)
-        grid = figure.subplots(rows, columns, squeeze=False).ravel()
-        for spare in grid[len(drawn) :]:
-            spare.set_visible(False)
+        if width == "single":
+            figure = new_figure(SINGLE_COLUMN_IN, 0.45 + 1.9 * rows)
+            grid = _centred_grid(figure, rows, columns, len(drawn))
+            room = SINGLE_PLOT_IN
+        else:
+            figure = new_figure(DOUBLE_COLUMN_IN, 0.3 + 2.2 * rows)
+            grid = figure.subplots(rows, columns, squeeze=False).ravel()
+            for spare in grid[len(drawn) :]:
+                spare.set_visible(False)
+            room = None
         any_interval = False
         for letter, axes, panel in zip(string.ascii_lowercase, grid, drawn, strict=False):
-            any_interval |= draw_regime_points(axes, table, panel, regimes, colours)
+            any_interval |= draw_regime_points(axes, table, panel, regimes, colours, room)
             axes.set_title(f"({letter})", loc="left", fontweight="bold")
         if legend:
             shown = {s.label: s for p in drawn for s in p.series if s.label in (MEASURED, TRUE)}
+            ncols = len(shown)
+            if width == "single":
+                ncols = legend_columns(list(shown), SINGLE_COLUMN_IN)
             figure.legend(
                 handles=series_handles(list(shown.values())), loc="outside upper center",
-                ncols=len(shown),
+                ncols=ncols,
             )  # fmt: skip
         add_note(figure, folder.source_note() + interval_note(any_interval, folder.replications))
     return figure
 
 
-def dashboard_gap(folder: ResultFolder | str) -> Figure:
+def _centred_grid(figure: Figure, rows: int, columns: int, count: int) -> list[Axes]:
+    """`count` panels filling a rows x columns grid row by row, a short last row centred."""
+    spec = figure.add_gridspec(rows, 2 * columns)
+    panels = []
+    for index in range(count):
+        row, col = divmod(index, columns)
+        in_row = min(columns, count - row * columns)
+        start = 2 * col + (columns - in_row)
+        panels.append(figure.add_subplot(spec[row, start : start + 2]))
+    return panels
+
+
+def dashboard_gap(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Measured vs true performance by regime, with 95% intervals.
 
     Hospital: share seen within 4 hours and mean time in department on both ledgers, and
     their gap. Courts: the measured mean time to trial of trials started beside the true
-    age of the cases still waiting and the share waiting over a year.
+    age of the cases still waiting and the share waiting over a year. `width` "single"
+    draws the panels two a row, 3.5 in wide.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.domain not in GAP_PANELS:
         raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, GAP_PANELS[folder.domain], legend=True)
+    return _ledger_figure(folder, GAP_PANELS[folder.domain], legend=True, width=width)
 
 
-def harms(folder: ResultFolder | str) -> Figure:
+def harms(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Harms by regime, with 95% intervals.
 
     Hospital: excess deaths, corridor hours and 12-hour waits. Courts: wrongful verdicts,
-    victim attrition and the share of the backlog over one and two years old.
+    victim attrition and the share of the backlog over one and two years old. `width`
+    "single" draws the panels two a row, 3.5 in wide.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.domain not in HARM_PANELS:
         raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, HARM_PANELS[folder.domain], legend=False)
+    return _ledger_figure(folder, HARM_PANELS[folder.domain], legend=False, width=width)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from sim.experiments.stats import regime_table
-from sim.figures.style import light_grid, regime_label
+from sim.figures.style import light_grid, regime_label, text_width_in
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,15 @@ class Panel:
         ylabel: axis label, with units.
         series: metrics drawn side by side at each regime.
         zero_line: draw a faint line at zero (for differences).
+        short_ylabel: the axis label of the single-column layout, if `ylabel` is too long
+            for its panels (about 1.45 in a line at 8 pt).
 
     """
 
     ylabel: str
     series: tuple[Series, ...]
     zero_line: bool = False
+    short_ylabel: str | None = None
 
 
 def available(panels: Sequence[Panel], columns: Sequence[str]) -> list[Panel]:
@@ -55,7 +58,7 @@ def available(panels: Sequence[Panel], columns: Sequence[str]) -> list[Panel]:
     for panel in panels:
         series = tuple(s for s in panel.series if s.column in columns)
         if series:
-            kept.append(Panel(panel.ylabel, series, panel.zero_line))
+            kept.append(replace(panel, series=series))
     return kept
 
 
@@ -72,10 +75,14 @@ def draw_regime_points(
     panel: Panel,
     regimes: Sequence[str],
     colours: dict[str, str],
+    tick_room_in: float | None = None,
 ) -> bool:
     """Draw each series' mean and 95% interval at each regime; True if any interval drawn.
 
-    Regimes sit at integer positions; several series are dodged around them.
+    Regimes sit at integer positions; several series are dodged around them. Given
+    `tick_room_in`, the width of the plotting area (about), the layout is single-column:
+    the regime names are wrapped at spaces to fit it, and slanted if they still do not,
+    and the panel's short axis label is used.
     """
     count = len(panel.series)
     offsets = np.linspace(-0.17, 0.17, count) if count > 1 else np.zeros(1)
@@ -96,13 +103,35 @@ def draw_regime_points(
                 markerfacecolor=colour if series.filled else "white", markeredgewidth=1.0,
                 elinewidth=0.9, capsize=2, zorder=3,
             )  # fmt: skip
-    axes.set_xticks(range(len(regimes)), [regime_label(r) for r in regimes])
+    labels = [regime_label(r) for r in regimes]
+    if tick_room_in is None:
+        axes.set_xticks(range(len(regimes)), labels)
+    else:
+        set_fitted_ticks(axes, labels, tick_room_in)
     axes.set_xlim(-0.6, len(regimes) - 0.4)
-    axes.set_ylabel(panel.ylabel)
+    short = tick_room_in is not None and panel.short_ylabel
+    axes.set_ylabel(panel.short_ylabel if short else panel.ylabel)
     light_grid(axes)
     if panel.zero_line:
         axes.axhline(0.0, color="#888888", linewidth=0.6, zorder=1)
     return any_interval
+
+
+def set_fitted_ticks(axes: Axes, labels: Sequence[str], room_in: float) -> None:
+    """Category tick labels at 0, 1, ...; fitted to a plotting area `room_in` wide.
+
+    A label wider than its share of the room is wrapped at spaces; if a wrapped line is
+    still too wide, the labels are left whole and slanted at 45 degrees instead.
+    """
+    share = 0.9 * room_in / max(len(labels), 1)
+    wrapped = [label.replace(" ", "\n") for label in labels]
+    if all(text_width_in(label) <= share for label in labels):
+        axes.set_xticks(range(len(labels)), labels)
+    elif all(text_width_in(line) <= share for label in wrapped for line in label.split("\n")):
+        axes.set_xticks(range(len(labels)), wrapped)
+    else:
+        axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right",
+                        rotation_mode="anchor")  # fmt: skip
 
 
 def series_handles(series: Sequence[Series]) -> list[Line2D]:

@@ -12,13 +12,20 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Literal
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 SINGLE_COLUMN_IN = 3.5
 DOUBLE_COLUMN_IN = 7.0
+Width = Literal["double", "single"]
+WIDTHS: tuple[Width, ...] = ("double", "single")
+COLUMN_WIDTHS_IN = {"double": DOUBLE_COLUMN_IN, "single": SINGLE_COLUMN_IN}
+LEGEND_FONT_SIZE = 7
 NOTE_FONT_SIZE = 5.5
 NOTE_LINE_IN = 0.11  # height of one line of the source note
 NOTE_MARGIN_IN = 0.05
@@ -102,6 +109,35 @@ def new_figure(width_in: float, height_in: float) -> Figure:
     soon as it is no longer referenced.
     """
     return Figure(figsize=(width_in, height_in), layout="constrained")
+
+
+def column_width(width: str) -> float:
+    """The width in inches of a 'double' (7 in) or 'single' (3.5 in) column figure."""
+    if width not in COLUMN_WIDTHS_IN:
+        allowed = ", ".join(repr(w) for w in WIDTHS)
+        raise ValueError(f"width: unknown {width!r}; allowed: {allowed}")
+    return COLUMN_WIDTHS_IN[width]
+
+
+def text_width_in(text: str, size: float = LEGEND_FONT_SIZE) -> float:
+    """Width in inches of one line of `text` in DejaVu Sans at `size` points."""
+    font = FontProperties(family="DejaVu Sans", size=size)
+    width, _, _ = TextToPath().get_text_width_height_descent(text, font, ismath=False)
+    return width / 72.0
+
+
+def legend_columns(labels: Sequence[str], width_in: float) -> int:
+    """The most legend columns (at most one row's worth) whose entries fit in `width_in`.
+
+    Every column is taken as wide as the widest entry: a line handle of 2 em, the gap to
+    the text and 2 em between columns (matplotlib's defaults at the legend font size).
+    """
+    if not labels:
+        return 1
+    em = LEGEND_FONT_SIZE / 72.0
+    entry = max(text_width_in(label) for label in labels) + (2.0 + 0.8) * em
+    fit = int((width_in - 0.2 + 2.0 * em) // (entry + 2.0 * em))
+    return max(1, min(len(labels), fit))
 
 
 def add_note(figure: Figure, text: str) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from sim.experiments.stats import regime_table
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
@@ -22,8 +23,11 @@ from sim.figures.plots import regime_handles
 from sim.figures.style import (
     DOUBLE_COLUMN_IN,
     SINGLE_COLUMN_IN,
+    Width,
     add_note,
+    column_width,
     house_style,
+    legend_columns,
     light_grid,
     new_figure,
     regime_colours,
@@ -64,13 +68,18 @@ def _label(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def sweep_heatmap(folder: ResultFolder | str, metric: str | None = None) -> Figure:
+def sweep_heatmap(
+    folder: ResultFolder | str, metric: str | None = None, width: Width = "double"
+) -> Figure:
     """An output over the swept parameters of a grid, by regime.
 
     Two or more parameters: one heatmap per regime over the first two, each cell the mean
     over replications (and over any further parameters) with its value written in, on one
-    colour scale. One parameter: the mean and 95% t interval against its values.
+    colour scale. One parameter: the mean and 95% t interval against its values (a
+    single-column figure at either `width`). `width` "single" stacks the heatmaps in a
+    figure 3.5 in wide, with the colour bar below them.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.kind != "sweep":
         raise FigureSkipped("sweep figures need a results store written by 'goodhart sweep'")
@@ -88,7 +97,7 @@ def sweep_heatmap(folder: ResultFolder | str, metric: str | None = None) -> Figu
     regimes = [r for r in folder.regimes if r in set(runs["regime"].astype(str))]
     if len(params) == 1:
         return _sweep_lines(folder, runs, params[0], metric, regimes)
-    return _sweep_heatmaps(folder, runs, params, metric, regimes)
+    return _sweep_heatmaps(folder, runs, params, metric, regimes, width)
 
 
 def _sweep_lines(folder: ResultFolder, runs: pd.DataFrame, param: str, metric: str,
@@ -118,7 +127,7 @@ def _sweep_lines(folder: ResultFolder, runs: pd.DataFrame, param: str, metric: s
 
 
 def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str], metric: str,
-                    regimes: list[str]) -> Figure:  # fmt: skip
+                    regimes: list[str], width: Width) -> Figure:  # fmt: skip
     x_param, y_param = params[0], params[1]
     x_values, y_values = _sorted_values(runs[x_param]), _sorted_values(runs[y_param])
     grids = {}
@@ -136,13 +145,18 @@ def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str],
         norm, cmap = TwoSlopeNorm(0.0, -bound, bound), "PuOr_r"
     else:
         norm, cmap = Normalize(low, high if high > low else low + 1.0), "cividis"
-    columns = len(regimes)
-    width = min(DOUBLE_COLUMN_IN, 1.0 + 2.0 * columns)
+    single = width == "single"
     with house_style():
-        figure = new_figure(width, 2.6)
-        axes_row = figure.subplots(1, columns, sharey=True, squeeze=False)[0]
+        if single:  # one heatmap a row, sharing the x axis, the colour bar below
+            panel_in = max(0.9, 0.2 * len(y_values) + 0.3)
+            figure = new_figure(SINGLE_COLUMN_IN, 1.3 + panel_in * len(regimes))
+            panels = figure.subplots(len(regimes), 1, sharex=True, squeeze=False)[:, 0]
+        else:
+            columns = len(regimes)
+            figure = new_figure(min(DOUBLE_COLUMN_IN, 1.0 + 2.0 * columns), 2.6)
+            panels = figure.subplots(1, columns, sharey=True, squeeze=False)[0]
         image = None
-        for letter, axes, regime in zip(string.ascii_lowercase, axes_row, regimes, strict=False):
+        for letter, axes, regime in zip(string.ascii_lowercase, panels, regimes, strict=False):
             grid = grids[regime]
             image = axes.imshow(grid, origin="lower", aspect="auto", cmap=cmap, norm=norm)
             for (row, col), value in np.ndenumerate(grid):
@@ -153,13 +167,21 @@ def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str],
                               color="white" if dark else "black")  # fmt: skip
             axes.set_xticks(range(len(x_values)), [_label(v) for v in x_values])
             axes.set_yticks(range(len(y_values)), [_label(v) for v in y_values])
-            axes.set_xlabel(x_param)
+            if not single or axes is panels[-1]:
+                axes.set_xlabel(x_param)
             axes.set_title(f"({letter}) {regime_label(regime)}", loc="left", fontweight="bold")
             for side in ("top", "right"):
                 axes.spines[side].set_visible(True)
-        axes_row[0].set_ylabel(y_param)
-        bar = figure.colorbar(image, ax=list(axes_row), shrink=0.9, pad=0.02)
-        bar.set_label(OUTPUT_LABELS.get(metric, metric))
+        label = OUTPUT_LABELS.get(metric, metric)
+        if single:
+            figure.supylabel(y_param, fontsize=8)
+            bar = figure.colorbar(image, ax=list(panels), location="bottom", shrink=0.9,
+                                  aspect=30, pad=0.02)  # fmt: skip
+            bar.set_label(label.replace("\n", " "))
+        else:
+            panels[0].set_ylabel(y_param)
+            bar = figure.colorbar(image, ax=list(panels), shrink=0.9, pad=0.02)
+            bar.set_label(label)
         note = folder.source_note() + "; cells: mean over replications"
         if len(params) > 2:
             note += f" and over {', '.join(params[2:])}"
@@ -167,12 +189,14 @@ def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str],
     return figure
 
 
-def sensitivity_bars(folder: ResultFolder | str) -> Figure:
+def sensitivity_bars(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Sobol (S1, ST) or Morris (μ*, σ) indices of the analysed output, by regime.
 
     Read from analysis/sensitivity.parquet written by 'goodhart analyse'; error bars are
-    SALib's 95% confidence intervals.
+    SALib's 95% confidence intervals. `width` "single" stacks the two panels in a figure
+    3.5 in wide.
     """
+    column_width(width)
     folder = load_folder(folder)
     if folder.kind != "sweep":
         raise FigureSkipped("sensitivity figures need a results store written by 'goodhart sweep'")
@@ -188,10 +212,15 @@ def sensitivity_bars(folder: ResultFolder | str) -> Figure:
     regimes = [r for r in folder.regimes if r in set(table["regime"])]
     colours = regime_colours(folder.regimes)
     output = str(table["output"].iloc[0]) if "output" in table.columns else "output"
-    height = 1.3 + 0.22 * len(names) * max(len(regimes), 2) / 2
+    bars_in = 0.22 * len(names) * max(len(regimes), 2) / 2
+    single = width == "single"
     with house_style():
-        figure = new_figure(DOUBLE_COLUMN_IN, height)
-        axes_row = figure.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+        if single:
+            figure = new_figure(SINGLE_COLUMN_IN, 0.8 + len(panels) * (0.55 + bars_in))
+            axes_row = figure.subplots(len(panels), 1, sharey=True, squeeze=False)[:, 0]
+        else:
+            figure = new_figure(DOUBLE_COLUMN_IN, 1.3 + bars_in)
+            axes_row = figure.subplots(1, len(panels), sharey=True, squeeze=False)[0]
         bar = 0.8 / max(len(regimes), 1)
         for letter, axes, (value, conf, label) in zip(
             string.ascii_lowercase, axes_row, panels, strict=False
@@ -212,10 +241,15 @@ def sensitivity_bars(folder: ResultFolder | str) -> Figure:
             axes.set_xlabel(label)
             axes.set_title(f"({letter})", loc="left", fontweight="bold")
             light_grid(axes, "x")
+            if single:  # long tick labels such as 0.025 would run together
+                axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
         axes_row[0].set_yticks(range(len(names)), names)
         axes_row[0].invert_yaxis()
         patches = [Patch(color=colours[r], label=regime_label(r)) for r in regimes]
-        figure.legend(handles=patches, loc="outside upper center", ncols=len(regimes))
+        ncols = len(regimes)
+        if single:
+            ncols = legend_columns([p.get_label() for p in patches], SINGLE_COLUMN_IN)
+        figure.legend(handles=patches, loc="outside upper center", ncols=ncols)
         described = OUTPUT_LABELS.get(output, output).replace("\n", " ")
         add_note(figure, f"output: {described}; {folder.source_note()}; "
                  "bars: 95% confidence intervals (SALib)")  # fmt: skip

@@ -1,7 +1,9 @@
 """Render every figure a result folder supports and write it under FOLDER/figures/.
 
-Each file is written to a temporary name in the same folder and renamed into place, so a
-reader never sees a half-written image. Figures are derived data: writing them again
+Figures are drawn for a double-column page (7 in wide, files NAME.FORMAT), a single
+column (3.5 in wide, files NAME_single.FORMAT), or both. Each file is written to a
+temporary name in the same folder and renamed into place, so a reader never sees a
+half-written image. Figures are derived data: writing them again
 replaces the previous files.
 """
 
@@ -13,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from matplotlib.figure import Figure
 
@@ -21,22 +24,29 @@ from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.emergence import emergence
 from sim.figures.hospital import time_in_department
 from sim.figures.ledgers import dashboard_gap, harms
-from sim.figures.style import house_style
+from sim.figures.style import WIDTHS, Width, house_style
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("png", "pdf", "svg")
+LAYOUTS: dict[str, tuple[Width, ...]] = {"double": ("double",), "single": ("single",),
+                                         "both": WIDTHS}  # fmt: skip
+SUFFIXES = {"double": "", "single": "_single"}  # file name endings of each width
 # Fixed metadata so that the same data give the same PDF and SVG bytes.
 METADATA = {"pdf": {"CreationDate": None, "Creator": "goodhart"}, "svg": {"Date": None}}
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A figure: its file name, how to draw it, and which folders it applies to."""
+    """A figure: its file name, how to draw it, and which folders it applies to.
+
+    `draw(folder, width=...)` draws it for a double-column ("double") or single-column
+    ("single") page.
+    """
 
     name: str
-    draw: Callable[[ResultFolder], Figure]
+    draw: Callable[..., Figure]
     kinds: frozenset[str]
     domains: frozenset[str] | None = None  # None: any domain
 
@@ -93,44 +103,65 @@ def save_figure(
     return paths
 
 
+def widths_of(width: str) -> tuple[Width, ...]:
+    """The layouts to draw for `width` ("double", "single" or "both"); ValueError otherwise."""
+    if width not in LAYOUTS:
+        allowed = ", ".join(repr(w) for w in LAYOUTS)
+        raise ValueError(f"width: unknown {width!r}; allowed: {allowed}")
+    return LAYOUTS[width]
+
+
 def make_figures(
     folder: str | Path | ResultFolder,
     formats: Sequence[str] = ("png", "pdf"),
     dpi: float = 300,
+    width: Literal["double", "single", "both"] = "double",
 ) -> FigureReport:
     """Render every figure that applies to `folder` into `folder`/figures/.
 
-    A figure the folder's files cannot support is skipped and its reason recorded in the
-    report (and logged); so is a figure whose drawing fails unexpectedly ("failed: ..."),
-    so that the others are still written. A folder that is not a result folder raises
-    FolderError.
+    `width` "double" draws each figure 7 in wide (NAME.FORMAT), "single" 3.5 in wide for
+    one column of a page (NAME_single.FORMAT), "both" writes both. A figure the folder's
+    files cannot support is skipped and its reason recorded in the report under its name
+    (and logged); so is a figure whose drawing fails unexpectedly ("failed: ...", naming
+    the layout when two are drawn), so that the others are still written. A folder that
+    is not a result folder raises FolderError.
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise ValueError(f"formats: unknown {unknown or 'none given'}; allowed: {list(FORMATS)}")
+    layouts = widths_of(width)
     result = load_folder(folder)
     report = FigureReport(folder=result.path)
     for spec in applicable(result):
-        try:
-            figure = spec.draw(result)
-        except FigureSkipped as reason:
-            report.skipped[spec.name] = str(reason)
-            log.info("figure %s skipped: %s", spec.name, reason)
-            continue
-        except Exception as error:  # one figure's failure must not cost the others
-            report.skipped[spec.name] = f"failed: {type(error).__name__}: {error}"
-            log.warning("figure %s failed", spec.name, exc_info=True)
-            continue
-        report.written += save_figure(figure, result.path / "figures", spec.name, formats, dpi)
+        for layout in layouts:
+            try:
+                figure = spec.draw(result, width=layout)
+            except FigureSkipped as reason:  # the folder's data, whatever the width
+                report.skipped[spec.name] = str(reason)
+                log.info("figure %s skipped: %s", spec.name, reason)
+                break
+            except Exception as error:  # one figure's failure must not cost the others
+                which = f" ({layout} column)" if len(layouts) > 1 else ""
+                failure = f"failed{which}: {type(error).__name__}: {error}"
+                earlier = report.skipped.get(spec.name)
+                report.skipped[spec.name] = f"{earlier}; {failure}" if earlier else failure
+                log.warning("figure %s (%s column) failed", spec.name, layout, exc_info=True)
+                continue
+            name = spec.name + SUFFIXES[layout]
+            report.written += save_figure(figure, result.path / "figures", name, formats, dpi)
     return report
 
 
 def write_figures(
-    folder: str | Path, formats: Sequence[str] = ("png", "pdf"), dpi: float = 300
+    folder: str | Path,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: float = 300,
+    width: Literal["double", "single", "both"] = "double",
 ) -> list[Path]:
     """Render every figure that applies to `folder`; return the files written.
 
-    PNG at `dpi` (300 by default), PDF, and SVG if asked, under `folder`/figures/. Skipped
-    figures are logged; call `make_figures` to get their reasons as data.
+    PNG at `dpi` (300 by default), PDF, and SVG if asked, under `folder`/figures/; 7 in
+    wide ("double", NAME.FORMAT), 3.5 in wide ("single", NAME_single.FORMAT) or both.
+    Skipped figures are logged; call `make_figures` to get their reasons as data.
     """
-    return make_figures(folder, formats, dpi).written
+    return make_figures(folder, formats, dpi, width).written
