@@ -123,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
         help="file format (repeatable; default: png and pdf)",
     )  # fmt: skip
     drawn.add_argument("--dpi", type=_positive_float, default=300, help="> 0 (default 300)")
+    drawn.add_argument(
+        "--width", choices=["double", "single", "both"], default="double",
+        help="double-column (7 in), single-column (3.5 in, files NAME_single.*) or both",
+    )  # fmt: skip
 
     shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
     shown.add_argument("domain", choices=["hospital", "courts"])
@@ -236,7 +240,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from sim.figures import FolderError, make_figures
 
     try:
-        report = make_figures(args.folder, formats=args.format or ("png", "pdf"), dpi=args.dpi)
+        report = make_figures(args.folder, formats=args.format or ("png", "pdf"), dpi=args.dpi,
+                              width=args.width)  # fmt: skip
     except FolderError as error:
         raise OutputError(str(error)) from None
     for path in report.written:
