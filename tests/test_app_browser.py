@@ -75,7 +75,9 @@ def test_a_bad_seed_is_reported_not_fatal():
 
 
 def test_gamer_share_keeps_the_mix_a_distribution():
-    mix = CourtsApp(days=14, gamers=0.8).behaviour.population_mix
+    model = CourtsApp(days=14, gamers=0.8)
+    assert "gamer share 0.80" in model.settings_text
+    mix = model.behaviour.population_mix
     assert sum(mix.values()) == pytest.approx(1.0)
     assert mix["reactive_gamer"] + mix["rational_maniac"] == pytest.approx(0.8)
     assert mix["reactive_gamer"] / mix["rational_maniac"] == pytest.approx(3.0)  # 0.3 : 0.1

@@ -217,8 +217,48 @@ class DayStepping:
     """
 
     DAY: float = 1.0
+    DOMAIN: str = ""
     panels: Panels
     end_time: float
+
+    def build(
+        self,
+        scenario_path: str | Path,
+        capacity_overrides: dict[str, Any],
+        *,
+        regime: str | None,
+        stakes: float | None,
+        inspection_chance: float | None,
+        gamers: float | None,
+        seed: int | str | None,
+        days: float | None,
+    ) -> tuple[Scenario, str, int, str]:
+        """Initialise the domain model as a batch run of these settings would (replication 0).
+
+        Returns the scenario with the controls applied, the regime, the master seed and a
+        notice about the seed (empty if it was fine).
+        """
+        scenario = app_scenario(
+            scenario_path, stakes=stakes, inspection_chance=inspection_chance,
+            gamers=gamers, capacity_overrides=capacity_overrides,
+        )  # fmt: skip
+        if scenario.domain != self.DOMAIN:
+            raise ScenarioError(f"domain: this app needs '{self.DOMAIN}', got '{scenario.domain}'")
+        regime = regime or next(iter(scenario.regimes))
+        if regime not in scenario.regimes:
+            raise ScenarioError(
+                f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
+            )
+        days, warmup = run_days(scenario, days)
+        master_seed, notice = parse_seed(seed, scenario.seed)
+        super().__init__(  # the domain model, next in the method resolution order
+            getattr(scenario, scenario.domain), scenario.regimes[regime], regime_name=regime,
+            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
+            league=scenario.league_table, seed=(master_seed, 0),
+            days=days, warmup_days=warmup,
+        )  # fmt: skip
+        self.scenario_settings = scenario
+        return scenario, regime, master_seed, notice
 
     def start_stepping(
         self, regime_name: str, capacity: float, seed: int, notice: str = ""
@@ -227,8 +267,8 @@ class DayStepping:
         self.app_token = next(_tokens)  # identifies this run to the plots' caches
         self.regime_name = regime_name
         self.notice = notice
-        types = self.behaviour.types
-        gamers = sum(v for k, v in self.behaviour.mix.items() if not types[k].forbids)
+        mix = self.behaviour.population_mix
+        gamers = sum(mix[name] for name in self.behaviour.gaming_types)
         self.settings_text = (
             f"Settings of this run: stakes {self.stakes.level:g}, inspection chance "
             f"{self.audit.inspection_chance:g}, capacity x{capacity:g}, gamer share "

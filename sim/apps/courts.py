@@ -31,15 +31,12 @@ from sim.apps.common import (
     Histogram,
     Panels,
     ServedPage,
-    app_scenario,
     histogram,
-    parse_seed,
-    run_days,
     weighted_by_day,
 )
 from sim.courts import CourtModel
 from sim.courts.flow import WAITING
-from sim.experiments.scenario import Scenario, ScenarioError
+from sim.experiments.scenario import Scenario
 
 DEFAULT_SCENARIO = SCENARIOS / "courts_time_to_trial.toml"
 WINDOW_DAYS = 28.0  # the histogram shows trials started in the last four weeks
@@ -67,6 +64,7 @@ class CourtsApp(DayStepping, CourtModel):
     """The Crown Court model for the app: `step()` runs one day; built from the controls."""
 
     DAY = 1.0
+    DOMAIN = "courts"
 
     def __init__(
         self,
@@ -80,26 +78,10 @@ class CourtsApp(DayStepping, CourtModel):
         scenario_path: str | Path = DEFAULT_SCENARIO,
     ) -> None:
         """Build the model a batch run of the same settings builds (replication 0)."""
-        scenario = app_scenario(
-            scenario_path, stakes=stakes, inspection_chance=inspection_chance,
-            gamers=gamers, capacity_overrides=capacity_overrides(float(capacity)),
+        _, regime, master_seed, notice = self.build(
+            scenario_path, capacity_overrides(float(capacity)), regime=regime, stakes=stakes,
+            inspection_chance=inspection_chance, gamers=gamers, seed=seed, days=days,
         )  # fmt: skip
-        if scenario.domain != "courts":
-            raise ScenarioError(f"domain: the court app needs 'courts', got '{scenario.domain}'")
-        regime = regime or next(iter(scenario.regimes))
-        if regime not in scenario.regimes:
-            raise ScenarioError(
-                f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
-            )
-        days, warmup = run_days(scenario, days)
-        master_seed, notice = parse_seed(seed, scenario.seed)
-        super().__init__(
-            scenario.courts, scenario.regimes[regime], regime_name=regime,
-            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
-            league=scenario.league_table, seed=(master_seed, 0),
-            days=days, warmup_days=warmup,
-        )  # fmt: skip
-        self.scenario_settings = scenario
         self.end_time = self.days
         self.panels = Panels(
             ledger_title="Time to trial (the dashboard) and the age of the backlog (the truth)",

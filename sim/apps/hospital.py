@@ -31,13 +31,10 @@ from sim.apps.common import (
     Histogram,
     Panels,
     ServedPage,
-    app_scenario,
     histogram,
-    parse_seed,
-    run_days,
     weighted_by_day,
 )
-from sim.experiments.scenario import Scenario, ScenarioError
+from sim.experiments.scenario import Scenario
 from sim.hospital import HospitalModel
 from sim.hospital.arrivals import MINUTES_PER_DAY
 
@@ -66,6 +63,7 @@ class HospitalApp(DayStepping, HospitalModel):
     """The A&E model for the app: `step()` runs one day; built from the controls."""
 
     DAY = MINUTES_PER_DAY
+    DOMAIN = "hospital"
 
     def __init__(
         self,
@@ -79,26 +77,10 @@ class HospitalApp(DayStepping, HospitalModel):
         scenario_path: str | Path = DEFAULT_SCENARIO,
     ) -> None:
         """Build the model a batch run of the same settings builds (replication 0)."""
-        scenario = app_scenario(
-            scenario_path, stakes=stakes, inspection_chance=inspection_chance,
-            gamers=gamers, capacity_overrides=capacity_overrides(float(capacity)),
+        scenario, regime, master_seed, notice = self.build(
+            scenario_path, capacity_overrides(float(capacity)), regime=regime, stakes=stakes,
+            inspection_chance=inspection_chance, gamers=gamers, seed=seed, days=days,
         )  # fmt: skip
-        if scenario.domain != "hospital":
-            raise ScenarioError(f"domain: the A&E app needs 'hospital', got '{scenario.domain}'")
-        regime = regime or next(iter(scenario.regimes))
-        if regime not in scenario.regimes:
-            raise ScenarioError(
-                f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
-            )
-        days, warmup = run_days(scenario, days)
-        master_seed, notice = parse_seed(seed, scenario.seed)
-        super().__init__(
-            scenario.hospital, scenario.regimes[regime], regime_name=regime,
-            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
-            league=scenario.league_table, seed=(master_seed, 0),
-            days=days, warmup_days=warmup,
-        )  # fmt: skip
-        self.scenario_settings = scenario
         self.end_time = self.end_min
         spec = scenario.regimes[regime]
         within = getattr(spec, "within", None)
