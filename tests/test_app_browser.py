@@ -229,3 +229,41 @@ def test_hospital_app_in_browser(tmp_path):
         finally:
             browser.close()
     print(f"browser test took {time.monotonic() - started:.1f} s")
+
+
+def test_courts_app_in_browser(tmp_path):
+    playwright = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed (pip install "
+        "playwright; the system Chromium is used, no browser download)"
+    )  # fmt: skip
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with _serve("courts", tmp_path / "server.log") as url, playwright.sync_playwright() as p:
+        _skip_without_assets(url)
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=FLAGS,
+            headless=True, viewport={"width": 1600, "height": 1100},
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(url, timeout=30_000)
+            page.get_by_text("Day 0 of 365").wait_for(timeout=30_000)
+            before = _plots(page)
+            assert len(before) == 3, "the ledger, histogram and lever plots"
+            page.get_by_role("button", name="▶").click()  # play past the first fortnight
+            page.wait_for_function(
+                "() => /Day (\\d+)/.test(document.querySelector('.goodhart-day').innerText)"
+                " && +document.querySelector('.goodhart-day').innerText.match(/Day (\\d+)/)[1]"
+                " >= 16", timeout=30_000,
+            )  # fmt: skip
+            page.get_by_role("button", name="❚❚").click()
+            played = _plots(page)
+            assert played[0] != before[0], "the ledger plot shows the first period"
+            assert played[2] != before[2], "the lever plot shows the first decisions"
+            assert "Backlog:" in page.content()
+            assert not errors, errors
+            page.screenshot(path=str(tmp_path / "courts_app.png"))
+        finally:
+            browser.close()
