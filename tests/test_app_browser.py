@@ -162,20 +162,33 @@ def _day(page) -> int:
     return int(re.match(r"Day (\d+)", text).group(1))
 
 
+def _wait_for_day(page, day: int) -> None:
+    """Wait until the day counter reaches `day`."""
+    page.wait_for_function(
+        "day => /Day (\\d+)/.test(document.querySelector('.goodhart-day').innerText)"
+        " && +document.querySelector('.goodhart-day').innerText.match(/Day (\\d+)/)[1]"
+        " >= day", arg=day, timeout=30_000,
+    )  # fmt: skip
+
+
 def _plots(page) -> list[str]:
     """The src of every plot image (a PNG data URL that changes when the plot does)."""
     return page.locator("img").evaluate_all("images => images.map(i => i.src)")
 
 
-def test_hospital_app_in_browser(tmp_path):
+@contextlib.contextmanager
+def _app_page(domain: str, tmp_path: Path):
+    """Serve `domain`'s app and open it in headless Chromium; yield the page and its errors.
+
+    Skips, with the reason, without Playwright, Chromium or solara's web assets.
+    """
     playwright = pytest.importorskip(
         "playwright.sync_api", reason="Playwright for Python is not installed (pip install "
         "playwright; the system Chromium is used, no browser download)"
     )  # fmt: skip
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    started = time.monotonic()
-    with _serve("hospital", tmp_path / "server.log") as url, playwright.sync_playwright() as p:
+    with _serve(domain, tmp_path / "server.log") as url, playwright.sync_playwright() as p:
         _skip_without_assets(url)
         browser = p.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=FLAGS,
@@ -186,84 +199,64 @@ def test_hospital_app_in_browser(tmp_path):
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(url, timeout=30_000)
-            page.get_by_text("Day 0 of 182").wait_for(timeout=30_000)
-            assert "Regime: kpi" in page.content()
-            before = _plots(page)
-            assert len(before) == 3, "the ledger, histogram and lever plots"
-
-            # change two controls, then Reset builds the model from them
-            page.locator(".v-select").first.click()
-            page.get_by_role("option", name="okr").click()
-            stakes = page.locator(".v-input", has_text="Stakes").get_by_role("slider")
-            stakes.focus()
-            for _ in range(4):
-                stakes.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.25
-            page.get_by_role("button", name="Reset").click()
-            page.get_by_text("Regime: okr").wait_for(timeout=10_000)
-            page.get_by_text("stakes 2, inspection chance 0.05").wait_for(timeout=5_000)
-
-            page.get_by_role("button", name="Step").click()
-            page.get_by_text("Day 1 of 182").wait_for(timeout=10_000)
-            after_step = _plots(page)
-            assert after_step[1] != before[1], "the histogram shows the first day's departures"
-
-            page.get_by_role("button", name="▶").click()  # play until a decision period ends
-            page.wait_for_function(
-                "() => /Day (\\d+)/.test(document.querySelector('.goodhart-day').innerText)"
-                " && +document.querySelector('.goodhart-day').innerText.match(/Day (\\d+)/)[1]"
-                " >= 9", timeout=30_000,
-            )  # fmt: skip
-            page.get_by_role("button", name="❚❚").click()
-            day = _day(page)
-            page.wait_for_timeout(500)
-            assert _day(page) - day <= 1, "pause stops the run"
-            played = _plots(page)
-            assert played[0] != after_step[0], "the ledger plot shows the first period"
-            assert played[2] != after_step[2], "the lever plot shows the first decisions"
-            assert "Latest period (day " in page.content()
-            assert not errors, errors
-
-            shot = tmp_path / "hospital_app.png"
-            page.screenshot(path=str(shot))
-            print(f"screenshot: {shot}")
+            yield page, errors
         finally:
             browser.close()
+
+
+def test_hospital_app_in_browser(tmp_path):
+    started = time.monotonic()
+    with _app_page("hospital", tmp_path) as (page, errors):
+        page.get_by_text("Day 0 of 182").wait_for(timeout=30_000)
+        assert "Regime: kpi" in page.content()
+        before = _plots(page)
+        assert len(before) == 3, "the ledger, histogram and lever plots"
+
+        # change two controls, then Reset builds the model from them
+        page.locator(".v-select").first.click()
+        page.get_by_role("option", name="okr").click()
+        stakes = page.locator(".v-input", has_text="Stakes").get_by_role("slider")
+        stakes.focus()
+        for _ in range(4):
+            stakes.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.25
+        page.get_by_role("button", name="Reset").click()
+        page.get_by_text("Regime: okr").wait_for(timeout=10_000)
+        page.get_by_text("stakes 2, inspection chance 0.05").wait_for(timeout=5_000)
+
+        page.get_by_role("button", name="Step").click()
+        page.get_by_text("Day 1 of 182").wait_for(timeout=10_000)
+        after_step = _plots(page)
+        assert after_step[1] != before[1], "the histogram shows the first day's departures"
+
+        page.get_by_role("button", name="▶").click()  # play until a decision period ends
+        _wait_for_day(page, 9)
+        page.get_by_role("button", name="❚❚").click()
+        day = _day(page)
+        page.wait_for_timeout(500)
+        assert _day(page) - day <= 1, "pause stops the run"
+        played = _plots(page)
+        assert played[0] != after_step[0], "the ledger plot shows the first period"
+        assert played[2] != after_step[2], "the lever plot shows the first decisions"
+        assert "Latest period (day " in page.content()
+        assert not errors, errors
+
+        shot = tmp_path / "hospital_app.png"
+        page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
     print(f"browser test took {time.monotonic() - started:.1f} s")
 
 
 def test_courts_app_in_browser(tmp_path):
-    playwright = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright for Python is not installed (pip install "
-        "playwright; the system Chromium is used, no browser download)"
-    )  # fmt: skip
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with _serve("courts", tmp_path / "server.log") as url, playwright.sync_playwright() as p:
-        _skip_without_assets(url)
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=FLAGS,
-            headless=True, viewport={"width": 1600, "height": 1100},
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(url, timeout=30_000)
-            page.get_by_text("Day 0 of 365").wait_for(timeout=30_000)
-            before = _plots(page)
-            assert len(before) == 3, "the ledger, histogram and lever plots"
-            page.get_by_role("button", name="▶").click()  # play past the first fortnight
-            page.wait_for_function(
-                "() => /Day (\\d+)/.test(document.querySelector('.goodhart-day').innerText)"
-                " && +document.querySelector('.goodhart-day').innerText.match(/Day (\\d+)/)[1]"
-                " >= 16", timeout=30_000,
-            )  # fmt: skip
-            page.get_by_role("button", name="❚❚").click()
-            played = _plots(page)
-            assert played[0] != before[0], "the ledger plot shows the first period"
-            assert played[2] != before[2], "the lever plot shows the first decisions"
-            assert "Backlog:" in page.content()
-            assert not errors, errors
-            page.screenshot(path=str(tmp_path / "courts_app.png"))
-        finally:
-            browser.close()
+    with _app_page("courts", tmp_path) as (page, errors):
+        page.get_by_text("Day 0 of 365").wait_for(timeout=30_000)
+        before = _plots(page)
+        assert len(before) == 3, "the ledger, histogram and lever plots"
+        page.get_by_role("button", name="▶").click()  # play past the first fortnight
+        _wait_for_day(page, 16)
+        page.get_by_role("button", name="❚❚").click()
+        played = _plots(page)
+        assert played[0] != before[0], "the ledger plot shows the first period"
+        assert played[2] != before[2], "the lever plot shows the first decisions"
+        assert "Backlog:" in page.content()
+        assert not errors, errors
+        page.screenshot(path=str(tmp_path / "courts_app.png"))
