@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -34,7 +33,12 @@ from sim.experiments.sweep import sweep
 from sim.validation import FACTS, get_fact, validate
 from sim.validation.calibrate import FreeParameter, calibrate
 from sim.validation.facts import default_doc
-from sim.validation.report import markdown_table, terminal_table, write_generated
+from sim.validation.report import (
+    copy_figures,
+    markdown_table,
+    terminal_table,
+    write_generated,
+)
 from sim.validation.warmup import warmup_table
 
 
@@ -352,35 +356,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   f"{f' --days {args.days:g}' if args.days else ''}` "
                   f"(goodhart {sim.__version__}, commit {git_commit()[:12]}); runs in "
                   f"`{out}`, the figures below copied next to this file.")  # fmt: skip
-        figures = _copy_figures(out, Path(doc).parent / "validation")
+        figures = copy_figures(out, Path(doc).parent / "validation")
         write_generated(doc, markdown_table(table, header, figures))
         print(f"wrote {doc}")
     else:
         print("docs not updated (a partial check; give --doc FILE to write the table)")
     print(f"wrote {out}")
     return 0
-
-
-#: The figures behind the validation table that are copied next to docs/validation.md.
-VALIDATION_FIGURES = {
-    "time_in_department": "Time in department by regime, admitted and discharged (A&E)",
-    "dashboard_gap": "Measured against true performance by regime",
-    "time_to_trial": "Time to trial and the backlog's age profile (Crown Court)",
-}
-
-
-def _copy_figures(out: Path, target: Path) -> list[tuple[str, str]]:
-    """Copy the validation figures (PNG) of each scenario folder to `target`; return links."""
-    target.mkdir(parents=True, exist_ok=True)
-    links = []
-    for folder in sorted(p for p in out.iterdir() if (p / "figures").is_dir()):
-        for name, caption in VALIDATION_FIGURES.items():
-            source = folder / "figures" / f"{name}.png"
-            if source.exists():
-                copy = target / f"{folder.name}_{name}.png"
-                shutil.copyfile(source, copy)
-                links.append((f"{caption}: {folder.name}", f"{target.name}/{copy.name}"))
-    return links
 
 
 def _write_figures(folder: Path) -> None:

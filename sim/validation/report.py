@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -71,3 +72,25 @@ def write_generated(path: str | Path, section: str) -> None:
     with os.fdopen(handle, "w") as stream:
         stream.write(text)
     os.replace(staging, path)
+
+
+#: The figures behind the validation table that are copied next to docs/validation.md.
+VALIDATION_FIGURES = {
+    "time_in_department": "Time in department by regime, admitted and discharged (A&E)",
+    "dashboard_gap": "Measured against true performance by regime",
+    "time_to_trial": "Time to trial and the backlog's age profile (Crown Court)",
+}
+
+
+def copy_figures(out: Path, target: Path) -> list[tuple[str, str]]:
+    """Copy the validation figures (PNG) of each scenario folder to `target`; return links."""
+    target.mkdir(parents=True, exist_ok=True)
+    links = []
+    for folder in sorted(p for p in out.iterdir() if (p / "figures").is_dir()):
+        for name, caption in VALIDATION_FIGURES.items():
+            source = folder / "figures" / f"{name}.png"
+            if source.exists():
+                copy = target / f"{folder.name}_{name}.png"
+                shutil.copyfile(source, copy)
+                links.append((f"{caption}: {folder.name}", f"{target.name}/{copy.name}"))
+    return links
