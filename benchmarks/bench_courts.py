@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sim
 from sim.courts import CourtModel
+from sim.experiments.runner import run_settings
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "courts_time_to_trial.toml"
 
@@ -29,11 +30,7 @@ def main() -> None:
     scenario = sim.load_scenario(SCENARIO)
     rows = []
     for _ in range(args.repeat):
-        model = CourtModel(
-            scenario.courts, scenario.regimes["kpi"], regime_name="kpi",
-            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
-            league=scenario.league_table, seed=(scenario.seed, 0), days=args.days,
-        )  # fmt: skip
+        model = CourtModel(scenario.params, run_settings(scenario, "kpi", days=args.days))
         started = time.perf_counter()
         model.run()
         model_s = time.perf_counter() - started

@@ -36,16 +36,15 @@ import math
 import os
 import platform
 import pstats
-import resource
 import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from memory import MB, deep_size, in_subprocess, peak_rss, traced
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "ae_four_hour.toml"
@@ -55,7 +54,6 @@ GOAL_EPISODES_PER_S = 45_000.0
 AIM_EPISODES_PER_S = 100_000.0
 TREAT_SIM_ISSUE_FIGURE = 13_000.0  # patients/s quoted in the issue for treat-sim
 MINUTES_PER_DAY = 1440.0
-MB = 1024.0 * 1024.0
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -96,11 +94,6 @@ def _merge(a: Timing, b: Timing) -> Timing:
     )
 
 
-def _warmup_days(scenario: Any, days: float) -> float:
-    """The warm-up `sim.experiments.run` would use for a run of `days` days."""
-    return scenario.warmup_days if scenario.warmup_days < days else days / 4.0
-
-
 def _load_scenario() -> Any:
     import sim.experiments as ex
 
@@ -112,73 +105,16 @@ def _load_scenario() -> Any:
 
 def _build_model(scenario: Any, days: float) -> Any:
     """The model `sim.experiments.run` builds for replication 0 of regime `kpi`."""
+    from sim.experiments.runner import run_settings
     from sim.hospital import HospitalModel
 
-    return HospitalModel(
-        scenario.hospital,
-        scenario.regimes[REGIME],
-        regime_name=REGIME,
-        behaviour=scenario.behaviour,
-        stakes=scenario.stakes,
-        audit=scenario.audit,
-        league=scenario.league_table,
-        seed=(scenario.seed, 0),
-        days=days,
-        warmup_days=_warmup_days(scenario, days),
-    )
+    return HospitalModel(scenario.params, run_settings(scenario, REGIME, days=days))
 
 
 def _count(patients: Any) -> tuple[int, int]:
     """(patients, completed episodes) of a patients table."""
     completed = int((patients["disposition"] != STILL_IN).sum())
     return len(patients), completed
-
-
-def _deep_size(roots: Iterable[Any]) -> int:
-    """Bytes held by lists/dicts/tuples and the objects in them, each object counted once."""
-    seen: set[int] = set()
-    total = 0
-    stack = list(roots)
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        total += sys.getsizeof(obj)
-        if isinstance(obj, dict):
-            stack.extend(obj.keys())
-            stack.extend(obj.values())
-        elif isinstance(obj, list | tuple | set):
-            stack.extend(obj)
-    return total
-
-
-def _rss_mb() -> tuple[float, float]:
-    """(current, peak) resident set size of this process in MiB.
-
-    Reads VmRSS and VmHWM from /proc (Linux); VmHWM belongs to this program's address
-    space, unlike ``ru_maxrss``, which a child inherits from its parent across fork/exec.
-    Elsewhere falls back to ``ru_maxrss`` for both.
-    """
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-        return peak, peak
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return (
-        int(fields["VmRSS"].split()[0]) / 1024.0,
-        int(fields["VmHWM"].split()[0]) / 1024.0,
-    )
-
-
-def _reset_peak_rss() -> bool:
-    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not possible."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 # ---- speed -----------------------------------------------------------------------------------
@@ -274,22 +210,18 @@ def worker_memory(days: float) -> dict[str, float]:
     from sim.hospital import patients_table
 
     scenario = _load_scenario()
-    gc.collect()
-    rss_before, _ = _rss_mb()
-    exact = _reset_peak_rss()
-    ex.run(scenario, regime=REGIME, days=days)
-    _, rss_peak = _rss_mb()
-    gc.collect()
+    rss = peak_rss(lambda: ex.run(scenario, regime=REGIME, days=days))[1]
 
-    tracemalloc.start()
-    model = _build_model(scenario, days)
-    model.run()
-    retained, sim_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    def simulate() -> Any:
+        model = _build_model(scenario, days)
+        model.run()
+        return model
+
+    model, retained, sim_peak = traced(simulate)
     try:  # model internals: if they are renamed, the split is reported as n/a
-        patient_cols = float(_deep_size([model.flow.cols]))
+        patient_cols = float(deep_size([model.flow.cols]))
         outputs = float(
-            _deep_size(
+            deep_size(
                 [
                     model.flow.cols,
                     model.decision_rows,
@@ -303,12 +235,7 @@ def worker_memory(days: float) -> dict[str, float]:
         patient_cols = outputs = math.nan
     patients, completed = _count(patients_table(model))
     del model
-    gc.collect()
-
-    tracemalloc.start()
-    result = ex.run(scenario, regime=REGIME, days=days)
-    _, api_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    result, _, api_peak = traced(lambda: ex.run(scenario, regime=REGIME, days=days))
     frame_bytes = int(result.tables["patients"].memory_usage(deep=True).sum())
     return {
         "days": days,
@@ -321,26 +248,15 @@ def worker_memory(days: float) -> dict[str, float]:
         "other_state": retained - outputs,
         "api_peak": api_peak,
         "frame_bytes": frame_bytes,
-        "rss_before_mb": rss_before,
-        "rss_peak_mb": rss_peak,
-        "rss_exact": float(exact),
+        **rss,
     }
-
-
-def _in_subprocess(days: float) -> dict[str, float]:
-    script = str(Path(__file__).resolve())
-    command = [sys.executable, script, "--worker", "--days", str(days)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory worker for {days:g} days failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure_memory(lengths: list[float]) -> list[dict[str, float]]:
     """Traced and RSS memory for each run length, each length in its own process."""
     rows = []
     for days in lengths:
-        rows.append(_in_subprocess(days))
+        rows.append(in_subprocess(__file__, ["--days", str(days)], ROOT))
         print(f"  memory: {days:g} days done", flush=True)
     return rows
 

@@ -42,13 +42,11 @@ import json
 import math
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import mesa
+from memory import MB, in_subprocess, peak_rss, traced
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "ae_four_hour.toml"
@@ -65,7 +64,6 @@ CHECKED_METRICS = ("measured_4h_pct", "true_4h_pct", "gap_4h_pct", "regime_score
 GOAL_OVERHEAD = 0.05
 GOAL_PEAK_RSS_MB = 1024.0
 MINUTES_PER_DAY = 1440.0
-MB = 1024.0 * 1024.0
 
 
 @dataclass(frozen=True)
@@ -114,29 +112,6 @@ def ishigami_spec(runs: int) -> Any:
 
     parameters = {f"ishigami.x{i}": {"low": -math.pi, "high": math.pi} for i in (1, 2, 3)}
     return SweepSpec(design="lhs", samples=runs, parameters=parameters)
-
-
-def _rss_mb() -> tuple[float, float]:
-    """(current, peak) resident set size of this process in MiB (VmRSS, VmHWM on Linux)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-        return peak, peak
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return (
-        int(fields["VmRSS"].split()[0]) / 1024.0,
-        int(fields["VmHWM"].split()[0]) / 1024.0,
-    )
-
-
-def _reset_peak_rss() -> bool:
-    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not possible."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 def _children_cpu() -> float:
@@ -252,8 +227,8 @@ class SweepAsMesaModel(mesa.Model):
     """A Mesa model for `mesa.batch_run`: one `sim.hospital.HospitalModel`, a day per step.
 
     It builds the model exactly as `sim.experiments.runner.run` does (scenario with the
-    stakes level overridden, the regime's spec, seed sequence (scenario seed,
-    replication), warm-up) and advances it one day per `step()`. Its DataCollector reads
+    stakes level overridden, settings from `run_settings` for the regime, seed,
+    replication and days) and advances it one day per `step()`. Its DataCollector reads
     a few live numbers every day; on the last day it also computes the run's summary, as
     `run` does, and reports the headline metrics.
 
@@ -265,22 +240,18 @@ class SweepAsMesaModel(mesa.Model):
         rng: tuple[int, int] | None = None,
     ) -> None:  # fmt: skip
         """Build the wrapped model; nothing runs until `step`."""
+        from sim.experiments.runner import run_settings
         from sim.experiments.scenario import with_overrides
         from sim.hospital import HospitalModel
 
         base = load_scenario()
-        seed = tuple(rng) if rng is not None else (base.seed, 0)
-        super().__init__(rng=list(seed))
+        seed, replication = tuple(rng) if rng is not None else (base.seed, 0)
+        super().__init__(rng=[seed, replication])
         scenario = with_overrides(base, {PARAMETER: level})
-        days = float(days)
-        warmup = scenario.warmup_days if scenario.warmup_days < days else days / 4.0
-        self.days = days
+        settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication)
+        self.days = settings.days
         self.summary: dict[str, float] = {}
-        self.inner = HospitalModel(
-            scenario.params, scenario.regimes[regime], regime_name=regime,
-            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
-            league=scenario.league_table, seed=seed, days=days, warmup_days=warmup,
-        )  # fmt: skip
+        self.inner = HospitalModel(scenario.params, settings)
         reporters: dict[str, Callable[[SweepAsMesaModel], float]] = {
             "patients": lambda m: len(m.inner.flow.cols["arrival_min"]),
             "queued": lambda m: sum(len(d.queue) for d in m.inner.flow.departments),
@@ -495,36 +466,16 @@ def worker_memory(kind: str, settings: Settings) -> dict[str, Any]:
     tiny = Settings(1.0, 1, 1, 10)
     with tempfile.TemporaryDirectory() as tmp:
         _memory_pass(kind, tiny, Path(tmp) / "warm")
-        gc.collect()
-        rss_before, _ = _rss_mb()
-        exact = _reset_peak_rss()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        info = _memory_pass(kind, settings, Path(tmp) / "untraced")
-        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        _, rss_peak = _rss_mb()
+        timing = Timing(kind, 0)
+        info, rss = peak_rss(
+            lambda: _timed(timing, lambda: _memory_pass(kind, settings, Path(tmp) / "untraced"))
+        )
         phases = _ishigami_phases(settings, Path(tmp) / "untraced") if kind == "ishigami" else {}
-        gc.collect()
-        tracemalloc.start()
-        _memory_pass(kind, settings, Path(tmp) / "traced")
-        _, traced_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        _, _, traced_peak = traced(lambda: _memory_pass(kind, settings, Path(tmp) / "traced"))
     return {
-        "kind": kind, **info, **phases, "seconds": seconds, "cpu": cpu,
-        "rss_before_mb": rss_before, "rss_peak_mb": rss_peak, "rss_exact": exact,
+        "kind": kind, **info, **phases, "seconds": timing.best, "cpu": timing.best_cpu, **rss,
         "traced_peak_mb": traced_peak / MB,
     }  # fmt: skip
-
-
-def _in_subprocess(kind: str, settings: Settings) -> dict[str, Any]:
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--worker", kind,
-        "--days", str(settings.days), "--replications", str(settings.replications),
-        "--ishigami-runs", str(settings.ishigami_runs),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"memory worker '{kind}' failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # ---- report ----------------------------------------------------------------------------------
@@ -723,8 +674,12 @@ def main(argv: list[str] | None = None) -> int:
     memory: list[dict[str, Any]] = []
     if not args.no_memory:
         _section("memory of the driving process (each kind in a fresh subprocess)")
+        sizes = [
+            "--days", str(settings.days), "--replications", str(settings.replications),
+            "--ishigami-runs", str(settings.ishigami_runs),
+        ]  # fmt: skip
         for kind in ("sweep", "loop", "batch_run", "ishigami"):
-            memory.append(_in_subprocess(kind, settings))
+            memory.append(in_subprocess(__file__, [kind, *sizes], ROOT))
             print(f"  {kind}: done", flush=True)
 
     _section("results")

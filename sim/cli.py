@@ -14,7 +14,6 @@ from pydantic import ValidationError
 import sim
 from sim.experiments.analysis import analyse, write_analysis
 from sim.experiments.design import SweepSpec
-from sim.experiments.domains import get_domain
 from sim.experiments.folders import tagged, write_comparison
 from sim.experiments.output import (
     OutputError,
@@ -30,7 +29,8 @@ from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, regime_table
 from sim.experiments.store import StoreError
 from sim.experiments.sweep import sweep
-from sim.validation import FACTS, get_fact, validate
+from sim.registry import domain_names, get_domain
+from sim.validation import all_facts, get_fact, validate
 from sim.validation.calibrate import FreeParameter, calibrate
 from sim.validation.facts import default_doc
 from sim.validation.report import (
@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
-    shown.add_argument("domain", choices=["hospital", "courts"])
+    shown.add_argument("domain", choices=domain_names())
     shown.add_argument("--host", default="127.0.0.1", help="default: localhost only")
     shown.add_argument("--port", type=_port, default=8765, help="1-65535 (default 8765)")
     shown.add_argument("--open", action="store_true", help="open a browser tab")
@@ -179,17 +179,23 @@ def _default_out(name: str, label: str) -> Path:
     return unique_folder(Path("results") / name / f"{label}-{stamp}")
 
 
+def _units(domain_name: str) -> dict[str, str]:
+    """Each catalogued metric's unit, as the printed tables show it."""
+    return {m.name: m.unit for m in get_domain(domain_name).metrics}
+
+
 def _print_ledgers(runs: pd.DataFrame, domain_name: str) -> None:
     """Print measured ledger, true ledger and behaviour, one column per regime."""
     several = runs.groupby("regime")["replication"].nunique().max() > 1
     domain = get_domain(domain_name)
-    for title, metrics in (
-        ("Measured ledger (what the dashboard shows)", domain.measured),
-        ("True ledger (what happened to people)", domain.true),
-        ("Behaviour (mean lever settings 0-1; a share gamed in %)", domain.behaviour),
+    for title, ledger in (
+        ("Measured ledger (what the dashboard shows)", "measured"),
+        ("True ledger (what happened to people)", "true"),
+        ("Behaviour (what the decision-makers did)", "behaviour"),
     ):
+        metrics = [m for m in domain.ledger(ledger) if m in runs.columns]
         print(f"\n{title}" + (": mean [95% CI]" if several else ""))
-        print(format_table(regime_table(runs, list(metrics))))
+        print(format_table(regime_table(runs, metrics), units=_units(domain_name)))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -232,7 +238,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _print_ledgers(done.runs, scenario.domain)
     if done.differences is not None:
         print(f"\nPaired differences from '{done.reference}' (same arrivals): mean [95% CI]")
-        print(format_table(done.differences, value="difference"))
+        print(format_table(done.differences, value="difference",
+                           units=_units(scenario.domain)))  # fmt: skip
     print(f"\nwrote {out}")
     if not args.no_figures:
         _write_figures(out)
@@ -259,6 +266,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     """Serve the interactive app until interrupted."""
     from sim.apps.launch import launch
 
+    if get_domain(args.domain).app is None:
+        apps = [name for name in domain_names() if get_domain(name).app]
+        raise OutputError(f"app: the '{args.domain}' domain has no app; allowed: {apps}")
     try:
         launch(args.domain, host=args.host, port=args.port, open_browser=args.open)
     except RuntimeError as error:
@@ -334,7 +344,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the stylized facts and print, and write, the table."""
-    facts = [get_fact(key) for key in args.fact] if args.fact else list(FACTS)
+    facts = [get_fact(key) for key in args.fact] if args.fact else list(all_facts())
     doc = args.doc
     if doc is None and not args.fact and args.days is None:
         doc = default_doc()  # a full check updates the repository's docs/validation.md

@@ -1,21 +1,33 @@
 """The Mesa model every service domain builds on: a regime judging learning decision-makers.
 
-It holds what the A&E and Crown Court models share: named random streams spawned from one
-seed (so each stochastic process has its own stream and regimes can be paired), the
-regime's judge, the stakes, audit and league-table settings, an event-driven clock (Mesa's
-unit step switched off), and the settling of one decision period's payoff for one agent.
+It holds what every domain shares: the run settings, named random streams (so each
+stochastic process has its own stream and regimes can be paired), the regime's scorer, an
+event-driven clock (Mesa's unit step switched off), and the decision period, written once:
+at the end of each period every decision-maker's scope is measured on both ledgers,
+scored by the regime, ranked in a league table, audited and paid; the regime reviews its
+targets; then each decision-maker chooses its levers for the next period, learning or
+imitating a better-ranked peer, and puts them into effect.
+
+A domain subclass supplies its sites (EDs, court centres), each site's decision-makers
+and their scopes, how a scope is measured, its context signals and its own period
+columns (the hooks below), and runs its own service flow between decisions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff
+from sim.mesa_engine import event_driven, release
 from sim.regimes import (
     AuditSettings,
     KPISpec,
@@ -23,57 +35,126 @@ from sim.regimes import (
     NoTargetSpec,
     OKRSpec,
     Stakes,
-    build_judge,
+    build_scorer,
     inspect,
+    league_rewards,
 )
+
+Seed = int | tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything about one run that is not the domain's own parameters.
+
+    Built once from a scenario (`sim.experiments.runner.run_settings`) and passed to the
+    model, so a batch run, a sweep and an app build the same model from the same settings.
+
+    Attributes:
+        regime_name: the regime's name in the scenario.
+        regime: the validated regime spec (KPI, OKR or no target).
+        behaviour: how decision-makers learn and copy.
+        stakes: how much the regime's judgement is worth to those judged.
+        audit: inspections, detection and sanction.
+        league: whether rankings are published and what rank is worth.
+        seed: the master seed, or (seed, replication) for common random numbers.
+        days: simulated days.
+        warmup_days: days at the start that summaries leave out.
+
+    """
+
+    regime_name: str = "none"
+    regime: KPISpec | OKRSpec | NoTargetSpec = field(
+        default_factory=lambda: NoTargetSpec(type="none")
+    )
+    behaviour: BehaviourSettings = field(default_factory=BehaviourSettings)
+    stakes: Stakes = field(default_factory=Stakes)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    league: LeagueTable = field(default_factory=LeagueTable)
+    seed: Seed = 0
+    days: float = 365.0
+    warmup_days: float = 0.0
+
+
+def stream_key(name: str) -> int:
+    """A stable 63-bit number from a stream's name (the same in every process and version)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") >> 1
+
+
+def named_streams(seed: Seed, names: Sequence[str]) -> dict[str, np.random.Generator]:
+    """One generator per name, each seeded from the master seed and its own name.
+
+    A stream's seed depends on its name, not its position, so adding a stream never
+    changes the numbers the others draw.
+    """
+    sequences = np.random.SeedSequence(seed).spawn(len(names))  # TEMPORARY: positional
+    return {name: np.random.default_rng(s) for name, s in zip(names, sequences, strict=True)}
+
+
+@dataclass
+class Judged:
+    """One decision-maker's period: its scope, both ledgers' values, score and quality."""
+
+    agent: DecisionMaker
+    site: int
+    scope: Any
+    measured: dict[str, float]
+    true: dict[str, float]
+    quality: float
+    score: float = 0.0
 
 
 class ServiceModel(mesa.Model):
-    """Base of the domain models: streams, regime, settings and payoffs."""
+    """Base of the domain models: settings, streams, the regime and the decision period.
 
-    def __init__(
-        self,
-        regime: KPISpec | OKRSpec | NoTargetSpec,
-        streams: Sequence[str],
-        *,
-        regime_name: str,
-        behaviour: BehaviourSettings | None,
-        stakes: Stakes | None,
-        audit: AuditSettings | None,
-        league: LeagueTable | None,
-        seed: int | Sequence[int],
-        days: float,
-        warmup_days: float,
-    ) -> None:
-        """Spawn one generator per named stream; `behaviour` seeds Mesa's own `rng`."""
-        sequences = np.random.SeedSequence(seed).spawn(len(streams))
-        self.streams = {
-            name: np.random.default_rng(s) for name, s in zip(streams, sequences, strict=True)
-        }
+    Subclasses set `STREAMS` (their random streams besides "behaviour" and "audit"),
+    `SITE` (the column naming a site in tables) and `TIME_PER_DAY` (clock units per day),
+    and implement the hooks `sites`, `site_name`, `scopes`, `measure`, `context`,
+    `peer_groups`, `period_columns`, `run` and `results`.
+    """
+
+    STREAMS: ClassVar[tuple[str, ...]] = ()
+    SITE: ClassVar[str] = "site"
+    TIME_PER_DAY: ClassVar[float] = 1.0
+
+    def __init__(self, settings: RunSettings | None = None) -> None:
+        """Seed the streams, build the regime's scorer and schedule the decision periods."""
+        settings = settings or RunSettings()
+        self.settings = settings
+        names = self.STREAMS
+        if "behaviour" not in names:
+            names = ("behaviour", "audit", *names)
+        self.streams = named_streams(settings.seed, names)
         super().__init__(rng=self.streams["behaviour"])
-        self._default_schedule.stop()  # event-driven, as mesa.experimental.devs does
-        self.behaviour = behaviour or BehaviourSettings()
-        self.stakes = stakes or Stakes()
-        self.audit = audit or AuditSettings()
-        self.league = league or LeagueTable()
-        self.days = float(days)
-        self.warmup_days = float(warmup_days)
-        self.judge = build_judge(regime_name, regime)
+        event_driven(self)
+        self.regime_name = settings.regime_name
+        self.behaviour = settings.behaviour
+        self.stakes = settings.stakes
+        self.audit = settings.audit
+        self.league = settings.league
+        self.days = float(settings.days)
+        self.warmup_days = float(settings.warmup_days)
+        self.scorer = build_scorer(settings.regime_name, settings.regime)
+        self.decision_rows: list[dict] = []
+        self.period_rows: list[dict] = []
+        self.last_decision_day = 0.0
+        period = self.behaviour.decision_period_days * self.TIME_PER_DAY
+        self.schedule_recurring(
+            self._on_decision, Schedule(interval=period, start=period), Priority.LOW
+        )
 
     @classmethod
-    def simulate(
-        cls, params, regime_name: str, regime, **settings
-    ) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+    def simulate(cls, params: Any, settings: RunSettings) -> tuple[dict, dict[str, pd.DataFrame]]:
         """Build and run one model; return its summary and tables (the domain interface)."""
-        model = cls(params, regime, regime_name=regime_name, **settings)
+        model = cls(params, settings)
         model.run()
         summary, tables = model.results()
         tables["decisions"] = pd.DataFrame(model.decision_rows)
         tables["periods"] = pd.DataFrame(model.period_rows)
-        model.__dict__.clear()  # break the model's reference cycles (agents, events) so its
-        del model  # memory is freed now, without the cost of a full garbage collection
+        release(model)
         return summary, tables
 
+    # ---- what a domain supplies ---------------------------------------------------------
     def run(self) -> None:
         """Run to the end of the horizon."""
         raise NotImplementedError
@@ -81,6 +162,89 @@ class ServiceModel(mesa.Model):
     def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
         """The run summary and the per-entity tables of a finished run."""
         raise NotImplementedError
+
+    def sites(self) -> int:
+        """How many sites (units of the service: EDs, court centres) there are."""
+        raise NotImplementedError
+
+    def site_name(self, site: int) -> str:
+        """The name of site number `site`."""
+        raise NotImplementedError
+
+    def begin_period(self, day: float) -> None:
+        """Bring the service up to the end of the period before it is measured."""
+
+    def scopes(self, site: int, day: float) -> list[tuple[DecisionMaker, Any]]:
+        """Each decision-maker of `site` with the work it answers for this period.
+
+        The first is the site's lead (its scope is the whole site, which the period table
+        records); every decision-maker of the site appears once.
+        """
+        raise NotImplementedError
+
+    def measure(
+        self, site: int, scope: Any, day: float
+    ) -> tuple[dict[str, float], dict[str, float], float]:
+        """The regime's measures on the measured and the true ledger, and the true quality.
+
+        Measured and true values are keyed by `measure_key` of each of the scorer's
+        measures; quality (0-1, NaN if there was no work) is what a motivated professional
+        cares about.
+        """
+        raise NotImplementedError
+
+    def period_columns(self, site: int, day: float, lead: Judged) -> dict[str, float]:
+        """The domain's own columns of the period table for `site` (both ledgers)."""
+        return {}
+
+    def end_period(self, site: int) -> None:
+        """Forget the period's work at `site` once it has been measured and recorded."""
+
+    def context(self, day: float) -> dict[str, float]:
+        """Context signals an OKR's review may re-target on (e.g. demand, capacity)."""
+        return {}
+
+    def targets_reviewed(self) -> None:
+        """React to the regime's review (e.g. read the targets the levers act at)."""
+
+    def peer_groups(self) -> list[Sequence[DecisionMaker]]:
+        """Every decision-maker, in groups of peers who may imitate each other."""
+        raise NotImplementedError
+
+    # ---- the decision period, once for every domain -------------------------------------
+    @property
+    def day(self) -> float:
+        """The current simulated day."""
+        return self.time / self.TIME_PER_DAY
+
+    def _on_decision(self) -> None:
+        day = self.day
+        self.begin_period(day)
+        judged: list[Judged] = []
+        for site in range(self.sites()):
+            first = len(judged)
+            for agent, scope in self.scopes(site, day):
+                measured, true, quality = self.measure(site, scope, day)
+                score = self.scorer.score(agent.unit, measured) if self.scorer.measures else 0.0
+                judged.append(Judged(agent, site, scope, measured, true, quality, score))
+            self._record_period(site, day, judged[first:])
+            self.end_period(site)
+        by_role: dict[str, list[float]] = {}
+        for item in judged:
+            by_role.setdefault(item.agent.role, []).append(item.score)
+        rewards = {role: iter(league_rewards(s, self.league)) for role, s in by_role.items()}
+        for item in judged:
+            payoff, found = self.settle(item.agent, item.score, next(rewards[item.agent.role]),
+                                        item.quality)  # fmt: skip
+            self._record_decision(item, day, payoff, found)
+        self.scorer.review(day, self.context(day))
+        self.targets_reviewed()
+        imitate = self.behaviour.imitation_chance if self.league.published else 0.0
+        for group in self.peer_groups():
+            for agent in group:
+                agent.choose(self.rng, group, imitate)
+                agent.apply()
+        self.last_decision_day = day
 
     def settle(
         self, agent: DecisionMaker, score: float, league_reward: float, quality: float
@@ -100,3 +264,66 @@ class ServiceModel(mesa.Model):
         agent.rank_score = score
         agent.experience(payoff)
         return payoff, found
+
+    def _record_period(self, site: int, day: float, judged: list[Judged]) -> None:
+        lead = judged[0]
+        row: dict[str, Any] = {"day": day, self.SITE: self.site_name(site)}
+        row.update(self.period_columns(site, day, lead))
+        row["regime_score"] = lead.score
+        row["true_quality"] = lead.quality
+        for key, value in lead.measured.items():
+            row[f"measured_{key}"] = value
+            row[f"true_{key}"] = lead.true[key]
+        settings: dict[str, list[float]] = {}
+        for item in judged:
+            for name, level in item.agent.levels.items():
+                settings.setdefault(name, []).append(level)
+        row.update({f"lever_{k}": float(np.mean(v)) for k, v in settings.items()})
+        self.period_rows.append(row)
+
+    def _record_decision(self, item: Judged, day: float, payoff: Payoff, found: list) -> None:
+        agent = item.agent
+        row = {
+            "day": day, self.SITE: self.site_name(item.site), "agent_id": agent.unique_id,
+            "role": agent.role, "motivation": agent.motivation.name, "regime_score": item.score,
+            "payoff": payoff.total, "detected": len(found),
+        }  # fmt: skip
+        row.update({f"lever_{name}": level for name, level in agent.levels.items()})
+        self.decision_rows.append(row)
+
+    # ---- summaries every domain shares ---------------------------------------------------
+    def lever_means(self, levers: Sequence[str]) -> dict[str, float]:
+        """Mean setting of each lever after the warm-up, over the decision-makers holding it."""
+        rows = [r for r in self.decision_rows if r["day"] > self.warmup_days]
+        rows = rows or self.decision_rows
+        out = {}
+        for lever in levers:
+            values = [r[f"lever_{lever}"] for r in rows if f"lever_{lever}" in r]
+            out[f"lever_{lever}"] = float(np.mean(values)) if values else 0.0
+        return out
+
+    def regime_means(
+        self, skip: Sequence[str] = (), per_measure: bool = True
+    ) -> dict[str, float]:
+        """The regime's score, share of periods met and (optionally) each measure's mean.
+
+        Read from the period table (one row per site per period) after the warm-up; `skip`
+        names measured_ or true_ columns that are the domain's own rather than the regime's.
+        """
+        rows = [r for r in self.period_rows if r["day"] > self.warmup_days] or self.period_rows
+        met = [self.scorer.met(r["regime_score"]) for r in rows]
+        out = {
+            "regime_score": float(np.mean([r["regime_score"] for r in rows]))
+            if rows else math.nan,
+            "regime_met_pct": 100.0 * float(np.mean(met)) if met and None not in met
+            else math.nan,
+            "targets_revised": float(self.scorer.targets_revised),
+        }  # fmt: skip
+        keys = [k for k in (rows[0] if rows else {}) if k.startswith(("measured_", "true_"))]
+        for key in keys if per_measure else ():
+            if key in skip:
+                continue
+            values = np.array([r[key] for r in rows], dtype=float)
+            finite = np.isfinite(values).any()
+            out[f"regime_{key}"] = float(np.nanmean(values)) if finite else math.nan
+        return out

@@ -24,8 +24,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.apps.courts import CourtsApp
-from sim.apps.hospital import HospitalApp
+from sim.apps.common import app_model
+
+HospitalApp = app_model("hospital")
+CourtsApp = app_model("courts")
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -87,15 +89,34 @@ def test_notebook_element_renders_and_steps():
     solara = pytest.importorskip("solara")
     import ipyvuetify as v
 
-    from sim.apps.courts import app
+    import sim.apps
 
     # a notebook shows the element inside an app layout (the controls in a dialog)
-    _, rc = solara.render(solara.AppLayout(children=[app(days=30, regime="none")]))
+    element = sim.apps.app("courts", days=30, regime="none")
+    _, rc = solara.render(solara.AppLayout(children=[element]))
     rc.find(v.Html, children=["Day 0 of 30"]).assert_single()
     rc.find(v.Btn, children=["Step"]).widget.click()
     rc.find(v.Html, children=["Day 1 of 30"]).wait_for(timeout=10)
     rc.find(v.Html, children=["Regime: none"]).assert_single()
     rc.close()
+
+
+def test_server_serves_the_shared_page_of_a_domain_with_an_app():
+    from sim.apps.launch import DOMAIN_ENV, server_command
+
+    command = server_command("courts", port=9001)
+    assert command.args[1:5] == ["-m", "solara", "run", "sim.apps.page"]
+    assert command.env == {DOMAIN_ENV: "courts"}
+    with pytest.raises(ValueError, match="no app for domain 'ishigami'"):
+        server_command("ishigami")  # a registered domain without an app
+
+
+@pytest.mark.parametrize(("value", "message"), [("", "is not set"), ("nope", "names no domain")])
+def test_the_page_needs_a_domain_with_an_app(value, message):
+    env = {**os.environ, "GOODHART_APP_DOMAIN": value}
+    done = subprocess.run([sys.executable, "-c", "import sim.apps.page"], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode != 0 and message in done.stderr
 
 
 # ---- in a browser ---------------------------------------------------------------------------

@@ -70,8 +70,10 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def ledger_value(stdout: str, metric: str) -> str:
+    """The first number printed on the metric's row (after its name and unit)."""
     line = next(ln for ln in stdout.splitlines() if ln.split()[:1] == [metric])
-    return line.split()[1]
+    return next(t for t in line.split()[1:] if t.lstrip("-").replace(",", "")[:1].isdigit()
+                or t == "nan")
 
 
 def test_run_writes_its_folder_and_prints_both_ledgers(tiny, tmp_path, capsys):

@@ -22,7 +22,7 @@ from sim.experiments.runner import RunResult, _run_task, iter_runs, run
 from sim.experiments.scenario import Scenario, load_scenario, validate
 from sim.hospital import HospitalModel
 from sim.hospital.arrivals import MINUTES_PER_DAY
-from sim.regimes import NoTargetSpec
+from sim.service import RunSettings
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "ae_four_hour.toml"
 BASE = load_scenario(SCENARIO_FILE).model_dump(mode="python")
@@ -89,7 +89,7 @@ def present(series: pd.Series) -> np.ndarray:
 def drawn_arrivals(scenario: Scenario, seed: int, days: float) -> pd.DataFrame:
     """Every patient the arrival stream draws for (seed, replication 0), before the end."""
     params = scenario.params
-    model = HospitalModel(params, NoTargetSpec(type="none"), seed=(seed, 0), days=days)
+    model = HospitalModel(params, RunSettings(seed=(seed, 0), days=days))
     rows = []
     for day in range(math.ceil(days)):
         for ed in params.eds:

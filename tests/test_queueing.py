@@ -7,7 +7,7 @@ from scipy import stats
 from sim.behaviour import BehaviourSettings
 from sim.hospital import HospitalModel, patients_table
 from sim.hospital.analytical import erlang_c, mmc_mean_wait, mmc_params
-from sim.regimes import NoTargetSpec
+from sim.service import RunSettings
 
 
 def test_erlang_c_known_values():
@@ -22,10 +22,7 @@ def test_erlang_c_known_values():
 def _mean_wait(seed: int, arrivals_per_day: float, service: float, servers: int) -> float:
     model = HospitalModel(
         mmc_params(arrivals_per_day, service, servers),
-        NoTargetSpec(type="none"),
-        behaviour=BehaviourSettings(enabled=False),
-        seed=seed,
-        days=40,
+        RunSettings(behaviour=BehaviourSettings(enabled=False), seed=seed, days=40),
     )
     model.run()
     table = patients_table(model)
@@ -45,8 +42,8 @@ def test_mmc_waits_match_erlang_c(servers, service):
 
 def test_all_served_when_no_one_leaves():
     model = HospitalModel(
-        mmc_params(200, 30.0, 6), NoTargetSpec(type="none"),
-        behaviour=BehaviourSettings(enabled=False), seed=3, days=5,
+        mmc_params(200, 30.0, 6),
+        RunSettings(behaviour=BehaviourSettings(enabled=False), seed=3, days=5),
     )
     model.run()
     table = patients_table(model)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.behaviour import BehaviourSettings, Lever, LeverLearner, MotivationType, assign_types
-from sim.regimes import AuditSettings, KPISpec, OKRSpec, build_judge, inspect
+from sim.regimes import AuditSettings, KPISpec, OKRSpec, build_scorer, inspect
 
 SHARE = {"share_within@30": 0.0}
 
@@ -17,38 +17,38 @@ def kpi(**kwargs) -> KPISpec:
 
 
 def test_kpi_score_is_a_step_centred_on_the_target():
-    judge = build_judge("k", kpi(target=0.9))
-    assert judge.score("a", {"share_within@30": 0.9}) == pytest.approx(0.5)
-    assert judge.score("a", {"share_within@30": 0.8}) < 0.01
-    assert judge.score("a", {"share_within@30": 1.0}) > 0.99
-    assert judge.score("a", {"share_within@30": math.nan}) == 0.0
-    assert judge.met(0.6) and not judge.met(0.4)
+    scorer = build_scorer("k", kpi(target=0.9))
+    assert scorer.score("a", {"share_within@30": 0.9}) == pytest.approx(0.5)
+    assert scorer.score("a", {"share_within@30": 0.8}) < 0.01
+    assert scorer.score("a", {"share_within@30": 1.0}) > 0.99
+    assert scorer.score("a", {"share_within@30": math.nan}) == 0.0
+    assert scorer.met(0.6) and not scorer.met(0.4)
 
 
 def test_relative_kpi_target_is_set_per_unit_from_its_first_period():
-    judge = build_judge("k", KPISpec(type="kpi", measure="mean_wait_min", direction="lower",
+    scorer = build_scorer("k", KPISpec(type="kpi", measure="mean_wait_min", direction="lower",
                                      target_change=-0.15))  # fmt: skip
-    assert judge.score("a", {"mean_wait_min": 200.0}) < 0.01  # baseline 200, target 170
-    judge.score("b", {"mean_wait_min": 100.0})
-    assert judge.target("a") == pytest.approx(170.0)
-    assert judge.target("b") == pytest.approx(85.0)
-    assert judge.score("a", {"mean_wait_min": 170.0}) == pytest.approx(0.5)
-    assert judge.targets("b")[0][1] == pytest.approx(85.0)
-    assert judge.targets_revised == 0  # setting a baseline is not a revision
+    assert scorer.score("a", {"mean_wait_min": 200.0}) < 0.01  # baseline 200, target 170
+    scorer.score("b", {"mean_wait_min": 100.0})
+    assert scorer.target("a") == pytest.approx(170.0)
+    assert scorer.target("b") == pytest.approx(85.0)
+    assert scorer.score("a", {"mean_wait_min": 170.0}) == pytest.approx(0.5)
+    assert scorer.targets("b")[0][1] == pytest.approx(85.0)
+    assert scorer.targets_revised == 0  # setting a baseline is not a revision
 
 
 def test_ratchet_moves_the_target_to_mean_performance_if_better():
-    judge = build_judge("k", kpi(target=0.8, ratchet_days=10))
+    scorer = build_scorer("k", kpi(target=0.8, ratchet_days=10))
     for value in (0.85, 0.95):
-        judge.score("a", {"share_within@30": value})
-    judge.review(5.0, {})
-    assert judge.target("a") == pytest.approx(0.8)  # not yet due
-    judge.review(10.0, {})
-    assert judge.target("a") == pytest.approx(0.9)
-    assert judge.targets_revised == 1
-    judge.score("a", {"share_within@30": 0.5})
-    judge.review(20.0, {})
-    assert judge.target("a") == pytest.approx(0.9)  # never ratchets down
+        scorer.score("a", {"share_within@30": value})
+    scorer.review(5.0, {})
+    assert scorer.target("a") == pytest.approx(0.8)  # not yet due
+    scorer.review(10.0, {})
+    assert scorer.target("a") == pytest.approx(0.9)
+    assert scorer.targets_revised == 1
+    scorer.score("a", {"share_within@30": 0.5})
+    scorer.review(20.0, {})
+    assert scorer.target("a") == pytest.approx(0.9)  # never ratchets down
 
 
 def okr() -> OKRSpec:
@@ -63,24 +63,24 @@ def okr() -> OKRSpec:
 
 
 def test_okr_grades_linearly_and_weights_key_results():
-    judge = build_judge("o", okr())
+    scorer = build_scorer("o", okr())
     values = {"mean_wait_min": 150.0, "patient_experience": 0.8}
-    assert judge.score("a", values) == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
-    assert judge.score("a", {"mean_wait_min": 300.0, "patient_experience": 0.0}) == 0.0
-    assert judge.met(0.7) and not judge.met(0.69)
+    assert scorer.score("a", values) == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
+    assert scorer.score("a", {"mean_wait_min": 300.0, "patient_experience": 0.0}) == 0.0
+    assert scorer.met(0.7) and not scorer.met(0.69)
 
 
 def test_okr_review_retargets_with_demand_and_kpi_does_not():
-    judge = build_judge("o", okr())
-    judge.review(1.0, {"demand": 100.0})  # reference demand
-    judge.review(5.0, {"demand": 130.0})  # not due yet
-    assert judge.targets()[0][1] == pytest.approx(100.0)
-    judge.review(11.0, {"demand": 130.0})
-    assert judge.targets()[0][1] == pytest.approx(130.0)
-    assert judge.targets_revised == 1
-    judge.review(22.0, {"demand": 102.0})  # back within tolerance of the reference
-    assert judge.targets()[0][1] == pytest.approx(130.0)
-    fixed = build_judge("k", kpi(target=0.9))
+    scorer = build_scorer("o", okr())
+    scorer.review(1.0, {"demand": 100.0})  # reference demand
+    scorer.review(5.0, {"demand": 130.0})  # not due yet
+    assert scorer.targets()[0][1] == pytest.approx(100.0)
+    scorer.review(11.0, {"demand": 130.0})
+    assert scorer.targets()[0][1] == pytest.approx(130.0)
+    assert scorer.targets_revised == 1
+    scorer.review(22.0, {"demand": 102.0})  # back within tolerance of the reference
+    assert scorer.targets()[0][1] == pytest.approx(130.0)
+    fixed = build_scorer("k", kpi(target=0.9))
     fixed.review(1.0, {"demand": 100.0})
     fixed.review(400.0, {"demand": 200.0})
     assert fixed.targets()[0][1] == pytest.approx(0.9)

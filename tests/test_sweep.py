@@ -29,7 +29,7 @@ def ishigami(**params) -> dict:
     return {
         "name": "ishigami", "domain": "ishigami", "days": 1, "replications": 1, "seed": 7,
         "ishigami": params, "regimes": {"none": {"type": "none"}, "kpi": {
-            "type": "kpi", "measure": "share_within", "within": 1, "target": 0.5}},
+            "type": "kpi", "measure": "y", "target": 0.5}},
     }  # fmt: skip
 
 
@@ -173,7 +173,7 @@ def test_cli_sweep_and_analyse(tmp_path, capsys):
     scenario_file.write_text(
         'name = "i"\ndomain = "ishigami"\ndays = 1\nreplications = 2\nseed = 1\n'
         "[ishigami]\nnoise_sd = 0.1\n[regimes.none]\ntype = \"none\"\n"
-        '[regimes.kpi]\ntype = "kpi"\nmeasure = "share_within"\nwithin = 1\ntarget = 0.5\n',
+        '[regimes.kpi]\ntype = "kpi"\nmeasure = "y"\ntarget = 0.5\n',
         encoding="utf-8",
     )  # fmt: skip
     out = tmp_path / "store"
@@ -207,7 +207,8 @@ def test_detail_tables_are_optional(tmp_path):
     sweep(scenario, tmp_path / "off", grid(values=(0.0,)), replications=1, progress=False)
     assert not (tmp_path / "off" / "tables").exists()
     hospital = validate({
-        **ishigami(), "domain": "hospital", "name": "h", "days": 2, "ishigami": None,
+        **{k: v for k, v in ishigami().items() if k != "ishigami"},
+        "domain": "hospital", "name": "h", "days": 2,
         "hospital": {"eds": [{"name": "a", "arrivals_per_day": 50, "clinicians_peak": 4,
                               "cubicles": 8, "beds": 40}]},
         "regimes": {"none": {"type": "none"}},

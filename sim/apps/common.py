@@ -1,11 +1,12 @@
-"""What the A&E and Crown Court apps share: settings, day stepping, the dashboard and its plots.
+"""What every domain's app shares: controls, day stepping, the dashboard, its plots and pages.
 
-An app model is a domain model whose Mesa `step()` runs the event-driven simulation for
+An app model is a domain's Mesa model whose `step()` runs the event-driven simulation for
 one simulated day (`run_until` the next midnight) and then takes a snapshot of what the
-plots show (`Snapshot`). Stepping draws no random numbers of its own, so a run stepped day
-by day gives the same results as a batch run of the same scenario, regime and seed.
-The plots read only the snapshot, never the live model, so they are safe to draw while
-the model runs in another thread.
+plots show (`Snapshot`); `app_model(domain)` makes that class for any registered domain
+with an app (`sim.apps.spec.AppSpec`). Stepping draws no random numbers of its own, so a
+run stepped day by day gives the same results as a batch run of the same scenario, regime
+and seed. The plots read only the snapshot, never the live model, so they are safe to draw
+while the model runs in another thread.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
+from sim.domain import Domain
+from sim.experiments.runner import run_settings
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
-
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+from sim.registry import get_domain
 
 _tokens = itertools.count(1)
 
@@ -69,7 +71,8 @@ def app_scenario(
     stakes: float | None,
     inspection_chance: float | None,
     gamers: float | None,
-    capacity_overrides: Callable[[Scenario], dict[str, Any]],
+    capacity: float,
+    capacity_overrides: Callable[[Scenario, float], dict[str, Any]],
 ) -> Scenario:
     """Load the scenario and apply the app's controls as validated overrides.
 
@@ -86,17 +89,8 @@ def app_scenario(
         overrides["audit.inspection_chance"] = float(inspection_chance)
     if gamers is not None and not math.isclose(gamers, gamer_share(scenario), abs_tol=1e-9):
         overrides["behaviour.gamer_share"] = float(gamers)
-    overrides.update(capacity_overrides(scenario))
+    overrides.update(capacity_overrides(scenario, capacity))
     return with_overrides(scenario, overrides)
-
-
-def run_days(scenario: Scenario, days: float | None) -> tuple[float, float]:
-    """Run length and warm-up in days, chosen as a batch run chooses them."""
-    days = scenario.days if days is None else float(days)
-    if days <= 0:
-        raise ScenarioError(f"days: must be > 0, got {days}")
-    warmup = scenario.warmup_days if scenario.warmup_days < days else days / 4.0
-    return days, warmup
 
 
 def model_params(scenario: Scenario, scenario_path: str | Path, **settings: Any) -> dict:
@@ -136,37 +130,7 @@ def model_params(scenario: Scenario, scenario_path: str | Path, **settings: Any)
     return params
 
 
-# ---- the snapshot the plots read ------------------------------------------------------------
-@dataclass(frozen=True)
-class Histogram:
-    """Counts of two distributions over the same bins (the last bin holds the overflow)."""
-
-    edges: np.ndarray
-    measured: np.ndarray
-    true: np.ndarray
-
-
-@dataclass(frozen=True)
-class Panels:
-    """Titles and labels of a domain's plots."""
-
-    ledger_title: str
-    ledger_unit: str
-    measured_label: str
-    true_label: str
-    histogram_title: str
-    histogram_unit: str
-    histogram_measured: str
-    histogram_true: str
-    histogram_marker: float | None = None
-    target: float | None = None
-    target_label: str = ""
-    controls_note: str = ""
-    percent: bool = False  # the ledger is a percentage (0-100)
-    shade_gap: bool = True  # both ledgers measure the same thing, so their gap means something
-    histogram_shares: bool = False  # draw each group's shares, not counts
-
-
+# ---- the day-stepped app model --------------------------------------------------------------
 @dataclass(frozen=True)
 class Snapshot:
     """What the plots show at one moment of a run."""
@@ -174,91 +138,59 @@ class Snapshot:
     day: float
     days: float
     regime: str
-    ledger: pd.DataFrame = field(repr=False)  # index day; columns measured, true
+    ledger: pd.DataFrame = field(repr=False)  # index day; columns measured, true, ...
     levers: pd.DataFrame = field(repr=False)  # index day; one column per lever
     histogram: Histogram = field(repr=False)
     notes: tuple[str, ...] = ()
 
 
-def weighted_by_day(rows: pd.DataFrame, value: str, weight: str) -> pd.Series:
-    """Per decision day, the mean of `value` over units weighted by `weight` (NaNs skipped)."""
-    ok = rows[value].notna() & (rows[weight] > 0)
-    part = rows[ok]
-    total = (part[value] * part[weight]).groupby(part["day"]).sum()
-    count = part[weight].groupby(part["day"]).sum()
-    return (total / count).reindex(sorted(rows["day"].unique()))
-
-
-def lever_means(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per decision day, the mean over units of every lever column."""
-    if rows.empty:
-        return pd.DataFrame()
-    levers = [c for c in rows.columns if c.startswith("lever_")]
-    frame = rows.groupby("day")[levers].mean()
-    frame.columns = [c.removeprefix("lever_") for c in levers]
-    return frame
-
-
-def histogram(measured: np.ndarray, true: np.ndarray, edges: np.ndarray) -> Histogram:
-    """Counts of both ledgers over `edges`, values past the last edge in the last bin."""
-    top = edges[-1] - 1e-9
-    return Histogram(
-        edges,
-        np.histogram(np.clip(measured, 0.0, top), edges)[0],
-        np.histogram(np.clip(true, 0.0, top), edges)[0],
-    )
-
-
 class DayStepping:
     """Mixin for a domain model: Mesa's `step()` runs one simulated day, then snapshots.
 
-    The domain model must provide `run()`, `period_rows` and the `time` clock; the app
-    class sets `DAY` (time units per day) and `end_time` and implements `dashboard_now()`.
+    `app_model(domain)` puts it before the domain's Mesa model class and sets `DOMAIN`.
+    The domain model provides `run()`, `run_until()`, `period_rows`, `TIME_PER_DAY` and
+    the `time` clock; the domain's `AppSpec` says what the plots show.
     """
 
-    DAY: float = 1.0
     DOMAIN: str = ""
+    app_spec: AppSpec
     panels: Panels
     end_time: float
 
-    def build(
+    def __init__(
         self,
-        scenario_path: str | Path,
-        capacity_overrides: dict[str, Any],
-        *,
-        regime: str | None,
-        stakes: float | None,
-        inspection_chance: float | None,
-        gamers: float | None,
-        seed: int | str | None,
-        days: float | None,
-    ) -> tuple[Scenario, str, int, str]:
-        """Initialise the domain model as a batch run of these settings would (replication 0).
+        regime: str | None = None,
+        stakes: float | None = None,
+        inspection_chance: float | None = None,
+        capacity: float = 1.0,
+        gamers: float | None = None,
+        seed: int | str | None = None,
+        days: float | None = None,
+        scenario_path: str | Path | None = None,
+    ) -> None:
+        """Build the model a batch run of the same settings builds (replication 0).
 
-        Returns the scenario with the controls applied, the regime, the master seed and a
-        notice about the seed (empty if it was fine).
+        Controls left at None (or at the scenario's values) give the scenario file; the
+        scenario defaults to the app's own (`AppSpec.scenario`) and must be of its domain.
         """
+        spec = app_spec(self.DOMAIN)
+        capacity = float(capacity)
         scenario = app_scenario(
-            scenario_path, stakes=stakes, inspection_chance=inspection_chance,
-            gamers=gamers, capacity_overrides=capacity_overrides,
+            scenario_path or spec.scenario, stakes=stakes, inspection_chance=inspection_chance,
+            gamers=gamers, capacity=capacity, capacity_overrides=spec.capacity_overrides,
         )  # fmt: skip
         if scenario.domain != self.DOMAIN:
             raise ScenarioError(f"domain: this app needs '{self.DOMAIN}', got '{scenario.domain}'")
-        regime = regime or next(iter(scenario.regimes))
-        if regime not in scenario.regimes:
-            raise ScenarioError(
-                f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}"
-            )
-        days, warmup = run_days(scenario, days)
         master_seed, notice = parse_seed(seed, scenario.seed)
-        super().__init__(  # the domain model, next in the method resolution order
-            getattr(scenario, scenario.domain), scenario.regimes[regime], regime_name=regime,
-            behaviour=scenario.behaviour, stakes=scenario.stakes, audit=scenario.audit,
-            league=scenario.league_table, seed=(master_seed, 0),
-            days=days, warmup_days=warmup,
-        )  # fmt: skip
+        settings = run_settings(scenario, regime or None, seed=master_seed, days=days,
+                                replication=0)  # fmt: skip
+        super().__init__(scenario.params, settings)  # the domain model, next in the MRO
+        self.app_spec = spec
         self.scenario_settings = scenario
-        return scenario, regime, master_seed, notice
+        self.end_time = self.days * self.TIME_PER_DAY
+        self.panels = spec.panels(self, scenario, settings.regime_name)
+        self.controls_note = CONTROLS.format(capacity=spec.capacity_note)
+        self.start_stepping(settings.regime_name, capacity, master_seed, notice)
 
     def start_stepping(
         self, regime_name: str, capacity: float, seed: int, notice: str = ""
@@ -284,11 +216,11 @@ class DayStepping:
         """Run the simulation to the next midnight (or to the end of the run)."""
         if not self.running:
             return
-        if self.time + self.DAY >= self.end_time - 1e-9:
+        if self.time + self.TIME_PER_DAY >= self.end_time - 1e-9:
             self.run()  # the last day: exactly what a batch run does at its end
             self.running = False
         else:
-            self.run_until(self.time + self.DAY)
+            self.run_until(self.time + self.TIME_PER_DAY)
         self.steps += 1
         self.dashboard = self.snapshot()
 
@@ -298,25 +230,41 @@ class DayStepping:
             rows = pd.DataFrame(self.period_rows)
             self._rows_seen = len(self.period_rows)
             if not rows.empty:
-                self._ledger = self.ledger(rows)
+                self._ledger = self.app_spec.ledger(rows)
                 self._levers = lever_means(rows)
         return Snapshot(
-            day=self.time / self.DAY, days=self.end_time / self.DAY, regime=self.regime_name,
-            ledger=self._ledger, levers=self._levers, histogram=self.histogram_now(),
-            notes=self.notes(),
+            day=self.time / self.TIME_PER_DAY, days=self.end_time / self.TIME_PER_DAY,
+            regime=self.regime_name, ledger=self._ledger, levers=self._levers,
+            histogram=self.app_spec.histogram(self),
+            notes=tuple(self.app_spec.notes(self, self._ledger)),
         )  # fmt: skip
 
-    def ledger(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Per decision day, the measured and the true figure over all units."""
-        raise NotImplementedError
 
-    def histogram_now(self) -> Histogram:
-        """The histogram of both ledgers at the current time."""
-        raise NotImplementedError
+_app_models: dict[str, tuple[Domain, type]] = {}
 
-    def notes(self) -> tuple[str, ...]:
-        """Lines of text for the status card."""
-        return ()
+
+def app_model(domain_name: str) -> type:
+    """The day-stepped app model class of a registered domain (made once, then cached).
+
+    It is ``{Model}App``, a subclass of `DayStepping` and the domain's Mesa model, built
+    from the app's controls: ``app_model("hospital")(regime="kpi", seed=3, days=28)``.
+    Raises KeyError for an unknown domain and ValueError for one without an app or model.
+    """
+    domain = get_domain(domain_name)
+    cached = _app_models.get(domain_name)
+    if cached is not None and cached[0] is domain:
+        return cached[1]
+    app_spec(domain_name)  # refuse a domain without an app now, not when first built
+    if domain.model is None:
+        raise ValueError(f"the '{domain_name}' domain has no Mesa model to step")
+    name = f"{domain.model.__name__}App"
+    cls = type(name, (DayStepping, domain.model), {
+        "DOMAIN": domain_name, "__module__": __name__, "__qualname__": name,
+        "__doc__": f"The {domain.title} model for the app: `step()` runs one day; built "
+                   "from the controls.",
+    })  # fmt: skip
+    _app_models[domain_name] = (domain, cls)
+    return cls
 
 
 # ---- plots ----------------------------------------------------------------------------------
@@ -442,7 +390,7 @@ def Status(model):
                         style={"display": "block", "color": "#c62828"})  # fmt: skip
         for line in board.notes:
             solara.Text(line, style={"display": "block"})
-        solara.Text(model.panels.controls_note,
+        solara.Text(model.controls_note,
                     style={"display": "block", "margin-top": "0.8em", "color": "grey"})  # fmt: skip
     return card
 
@@ -475,31 +423,30 @@ def AppView(factory: Callable[[], Any], params: dict, name: str):
     Dashboard(model)
 
 
-class AppEntry:
-    """One domain's app: its controls, a Jupyter element and the page the server shows."""
+def viz_params(domain: str, scenario_path: str | Path | None = None, **settings: Any) -> dict:
+    """The controls of `domain`'s app for a scenario file, starting at `settings` where given.
 
-    def __init__(self, model: type, scenario: Path, title: str) -> None:
-        """An app of `model` (a day-stepping model class) over `scenario`."""
-        self.model, self.scenario, self.title = model, scenario, title
+    The scenario defaults to the app's own (`AppSpec.scenario`).
+    """
+    scenario_path = scenario_path or app_spec(domain).scenario
+    return model_params(load_scenario(scenario_path), scenario_path, **settings)
 
-    def viz_params(self, scenario_path: str | Path | None = None, **settings: Any) -> dict:
-        """The app's controls for a scenario file, starting at `settings` where given."""
-        scenario_path = scenario_path or self.scenario
-        return model_params(load_scenario(scenario_path), scenario_path, **settings)
 
-    def app(self, scenario_path: str | Path | None = None, **settings: Any) -> solara.Element:
-        """The app with a fresh model (display it in Jupyter as a cell's result).
+def app(domain: str, scenario_path: str | Path | None = None, **settings: Any) -> solara.Element:
+    """The app of `domain` with a fresh model (display it in Jupyter as a cell's result).
 
-        `settings` start the controls, and the first model, at other values (e.g.
-        ``regime="okr"``, ``seed=3``); ``days`` shortens the run.
-        """
-        scenario_path = scenario_path or self.scenario
-        factory = partial(self.model, scenario_path=scenario_path, **settings)
-        return AppView(factory, self.viz_params(scenario_path, **settings), self.title)
+    `settings` start the controls, and the first model, at other values (e.g.
+    ``regime="okr"``, ``seed=3``); ``days`` shortens the run. The scenario defaults to the
+    app's own.
+    """
+    spec = app_spec(domain)
+    scenario_path = scenario_path or spec.scenario
+    factory = partial(app_model(domain), scenario_path=scenario_path, **settings)
+    return AppView(factory, viz_params(domain, scenario_path, **settings), spec.title)
 
 
 @solara.component
-def ServedPage(entry: AppEntry):
-    """An app as the solara server shows it: one model per browser session."""
-    params = solara.use_memo(entry.viz_params, dependencies=[])
-    return AppView(entry.model, params, entry.title)
+def ServedPage(domain: str):
+    """The app of `domain` as the solara server shows it: one model per browser session."""
+    params = solara.use_memo(lambda: viz_params(domain), dependencies=[domain])
+    return AppView(app_model(domain), params, app_spec(domain).title)

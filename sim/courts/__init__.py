@@ -1,26 +1,24 @@
-"""The Crown Court system model: centres, listing officers, judges, prosecutors, cases."""
+"""The Crown Court system model: centres, listing officers, judges, prosecutors, cases.
+
+The package's `DOMAIN` describes it to the shared layers (`sim.registry`).
+"""
 
 from __future__ import annotations
 
 from sim.courts.agents import ALL_LEVERS, Judge, ListingOfficer, Prosecutor
-from sim.courts.measures import CATALOGUE, check_measures
+from sim.courts.domain import DOMAIN, METRICS
+from sim.courts.measures import MEASURES
 from sim.courts.model import CourtModel
 from sim.courts.params import CentreParams, CourtParams, SittingDayChange
 from sim.courts.summary import cases_table, summarise
-from sim.regimes import build_judge
-
-
-def check_regime(spec, name: str) -> None:
-    """Refuse a regime whose measures are not in the court catalogue."""
-    check_measures(build_judge(name, spec).measures, f"regimes.{name}")
-
 
 simulate = CourtModel.simulate
 
-
 __all__ = [
     "ALL_LEVERS",
-    "CATALOGUE",
+    "DOMAIN",
+    "MEASURES",
+    "METRICS",
     "CentreParams",
     "CourtModel",
     "CourtParams",
@@ -29,7 +27,6 @@ __all__ = [
     "Prosecutor",
     "SittingDayChange",
     "cases_table",
-    "check_regime",
     "simulate",
     "summarise",
 ]

@@ -9,34 +9,18 @@ import numpy as np
 
 from sim.courts.flow import ACQUITTED, CONVICTED, DISCONTINUED, DONE, WITHDREW, CaseTable
 from sim.courts.params import CourtParams
-from sim.regimes import MeasureSpec, measure_key
+from sim.regimes import MeasureDefinition, MeasureSpec, measure_key
 
-CATALOGUE = {
-    "mean_days_to_trial": "mean days from receipt to the start of trials started this period",
-    "backlog_change": "cases awaiting trial now over cases awaiting trial at the start",
-    "victim_satisfaction": "share of victims satisfied, cases concluded this period (survey)",
-    "outcome_consistency": "share of verdicts matching the usual verdict for the same "
-    "offence and evidence strength",
-}
-QUALITATIVE = frozenset({"victim_satisfaction"})
-SHARES = frozenset({"victim_satisfaction", "outcome_consistency"})
-
-
-def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
-    """Refuse a regime whose measures are not in the court catalogue."""
-    for index, spec in enumerate(specs):
-        where_spec = f"{where}.key_results.{index}" if hasattr(spec, "zero_at") else where
-        if spec.measure not in CATALOGUE:
-            raise ValueError(
-                f"{where_spec}: unknown measure '{spec.measure}'; allowed: {sorted(CATALOGUE)}"
-            )
-        qualitative = getattr(spec, "qualitative", None)
-        if qualitative is not None and qualitative != (spec.measure in QUALITATIVE):
-            raise ValueError(f"{where_spec}.qualitative: allowed: {spec.measure in QUALITATIVE}")
-        for name in ("target", "zero_at"):
-            value = getattr(spec, name, None)
-            if spec.measure in SHARES and value is not None and not 0.0 <= value <= 1.0:
-                raise ValueError(f"{where_spec}.{name}: a share; allowed: 0 to 1, got {value:g}")
+MEASURES = (
+    MeasureDefinition("mean_days_to_trial", "mean days from receipt to the start of trials "
+                      "started this period"),
+    MeasureDefinition("backlog_change", "cases awaiting trial now over cases awaiting trial "
+                      "at the start"),
+    MeasureDefinition("victim_satisfaction", "share of victims satisfied, cases concluded "
+                      "this period (survey)", qualitative=True, share=True),
+    MeasureDefinition("outcome_consistency", "share of verdicts matching the usual verdict "
+                      "for the same offence and evidence strength", share=True),
+)  # fmt: skip
 
 
 def satisfaction(cases: CaseTable, index: np.ndarray, params: CourtParams) -> np.ndarray:

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from mesa.time import Priority, Schedule
 
-from sim.behaviour import BehaviourSettings, assign_types
+from sim.behaviour import DecisionMaker, assign_types
 from sim.courts.agents import Judge, ListingOfficer, Prosecutor
 from sim.courts.flow import WAITING, CourtFlow
-from sim.courts.measures import check_measures, consistency, done_in, measure_values, satisfaction
+from sim.courts.measures import consistency, done_in, measure_values, satisfaction
 from sim.courts.params import CourtParams
 from sim.courts.summary import cases_table, daily_table, summarise
-from sim.regimes import (
-    AuditSettings,
-    KPISpec,
-    LeagueTable,
-    NoTargetSpec,
-    OKRSpec,
-    Stakes,
-    league_rewards,
-)
-from sim.service import ServiceModel
+from sim.service import Judged, RunSettings, ServiceModel
+
+
+@dataclass(frozen=True)
+class CourtScope:
+    """The cases one decision-maker answers for in a period, and its centre's state."""
+
+    started: np.ndarray  # trials started this period
+    concluded: np.ndarray  # cases concluded this period
+    waiting: np.ndarray  # the centre's cases awaiting trial now
+    backlog_ratio: float  # the centre's backlog now over its backlog at the start
+    quality: float  # the centre's true outcome this period, 0-1
 
 
 class CourtModel(ServiceModel):
@@ -35,28 +37,13 @@ class CourtModel(ServiceModel):
     judges and prosecutors see their payoff and choose their levers.
     """
 
-    def __init__(
-        self,
-        params: CourtParams,
-        regime: KPISpec | OKRSpec | NoTargetSpec,
-        *,
-        regime_name: str = "regime",
-        behaviour: BehaviourSettings | None = None,
-        stakes: Stakes | None = None,
-        audit: AuditSettings | None = None,
-        league: LeagueTable | None = None,
-        seed: int | Sequence[int] = 0,
-        days: float = 365.0,
-        warmup_days: float = 0.0,
-    ) -> None:
+    STREAMS = ("cases", "behaviour", "survey", "audit", "review")
+    SITE = "centre"
+
+    def __init__(self, params: CourtParams, settings: RunSettings | None = None) -> None:
         """Build the centres, agents and schedules; nothing runs until `run`."""
-        super().__init__(
-            regime, ("cases", "behaviour", "survey", "audit", "review"),
-            regime_name=regime_name, behaviour=behaviour, stakes=stakes, audit=audit,
-            league=league, seed=seed, days=days, warmup_days=warmup_days,
-        )  # fmt: skip
+        super().__init__(settings)
         self.params = params
-        check_measures(self.judge.measures, f"regimes.{regime_name}")
         self._survey_rng, self._review_rng = self.streams["survey"], self.streams["review"]
         cases_rng = self.streams["cases"]
         self.flow = CourtFlow(params, cases_rng, math.ceil(self.days))
@@ -77,16 +64,9 @@ class CourtModel(ServiceModel):
             [Judge(self, c, k, judge_types[i * per + k], self.behaviour) for k in range(per)]
             for i, c in enumerate(self.flow.centres)
         ]
-        self.decision_rows: list[dict] = []
-        self.period_rows: list[dict] = []
-        self._last_decision = 0.0
         self._start_backlog = [max(1, self._backlog(i)) for i in range(n)]
         self._receipts_seen = self.flow.cases.n  # the initial backlog is not demand
-        period = self.behaviour.decision_period_days
         self.schedule_recurring(self._on_day, Schedule(interval=1.0, start=0.0), Priority.HIGH)
-        self.schedule_recurring(
-            self._on_decision, Schedule(interval=period, start=period), Priority.LOW
-        )
 
     def run(self) -> None:
         """Run to the end of the horizon."""
@@ -108,65 +88,64 @@ class CourtModel(ServiceModel):
         self.flow.receive_day(day)
         self.flow.step(day)
 
-    def _on_decision(self) -> None:
-        day = self.time
+    # ---- the decision period (see ServiceModel) ----------------------------------------------
+    def sites(self) -> int:
+        """One site per court centre."""
+        return len(self.flow.centres)
+
+    def site_name(self, site: int) -> str:
+        """The centre's name."""
+        return self.params.centres[site].name
+
+    def begin_period(self, day: float) -> None:
+        """The prosecutors' review (counted in this period); then find the period's cases."""
         c = self.flow.cases
-        start = self._last_decision
-        for centre in self.flow.centres:  # prosecutors' review, counted in this period
+        for centre in self.flow.centres:
             self.flow.discontinue(centre, day, float(self._review_rng.random()))
         begun = c["trial_start_day"]
-        started_all = np.flatnonzero((begun > start) & (begun <= day))
-        concluded_all = done_in(c, start, day)
-        waiting_all = np.flatnonzero(c["state"] == WAITING)
-        results = []
-        for i in range(len(self.flow.centres)):
-            mine = c["centre"]
-            started = started_all[mine[started_all] == i]
-            concluded = concluded_all[mine[concluded_all] == i]
-            waiting = waiting_all[mine[waiting_all] == i]
-            ratio = self._backlog(i) / self._start_backlog[i]
-            quality = self._quality(concluded, waiting, day)
-            scopes = [
-                (self.listing[i], started, concluded),
-                (self.prosecutors[i], started, concluded),
-            ]
-            for judge in self.judges[i]:
-                own = c["judge"]
-                scopes.append((judge, started[own[started] == judge.slot],
-                               concluded[own[concluded] == judge.slot]))  # fmt: skip
-            for agent, s, d in scopes:
-                measured, true = measure_values(
-                    self.judge.measures, c, s, d, waiting, ratio, day, self.params,
-                    self._survey_rng,
-                )  # fmt: skip
-                score = self.judge.score(agent.unit, measured) if self.judge.measures else 0.0
-                results.append((agent, score, quality, measured, true))
-            self._record_period(i, day, started, concluded, waiting, results[-len(scopes)])
-        by_role: dict[str, list[float]] = {}
-        for agent, score, *_ in results:
-            by_role.setdefault(agent.role, []).append(score)
-        rewards = {role: iter(league_rewards(s, self.league)) for role, s in by_role.items()}
-        for agent, score, quality, _, _ in results:
-            payoff, found = self.settle(agent, score, next(rewards[agent.role]), quality)
-            self.decision_rows.append({
-                "day": day, "centre": agent.centre.params.name, "agent_id": agent.unique_id,
-                "role": agent.role, "motivation": agent.motivation.name, "regime_score": score,
-                "payoff": payoff.total, "detected": len(found),
-                **{f"lever_{k}": v for k, v in agent.levels.items()},
-            })  # fmt: skip
+        start = self.last_decision_day
+        self._started = np.flatnonzero((begun > start) & (begun <= day))
+        self._concluded = done_in(c, start, day)
+        self._waiting = np.flatnonzero(c["state"] == WAITING)
+
+    def scopes(self, site: int, day: float) -> list[tuple[DecisionMaker, CourtScope]]:
+        """Listing officer and prosecutor answer for the centre; each judge for its cases."""
+        c = self.flow.cases
+        mine = c["centre"]
+        started = self._started[mine[self._started] == site]
+        concluded = self._concluded[mine[self._concluded] == site]
+        waiting = self._waiting[mine[self._waiting] == site]
+        ratio = self._backlog(site) / self._start_backlog[site]
+        quality = self._quality(concluded, waiting, day)
+        whole = CourtScope(started, concluded, waiting, ratio, quality)
+        own = c["judge"]
+        return [(self.listing[site], whole), (self.prosecutors[site], whole)] + [
+            (judge, CourtScope(started[own[started] == judge.slot],
+                               concluded[own[concluded] == judge.slot], waiting, ratio, quality))
+            for judge in self.judges[site]
+        ]  # fmt: skip
+
+    def measure(self, site: int, scope: CourtScope, day: float):
+        """The regime's measures of these cases, and the centre's quality of justice."""
+        measured, true = measure_values(
+            self.scorer.measures, self.flow.cases, scope.started, scope.concluded,
+            scope.waiting, scope.backlog_ratio, day, self.params, self._survey_rng,
+        )  # fmt: skip
+        return measured, true, scope.quality
+
+    def context(self, day: float) -> dict[str, float]:
+        """Demand (receipts per day since the last decision) and sitting-day capacity."""
+        c = self.flow.cases
         receipts = c.n - self._receipts_seen
         self._receipts_seen = c.n
-        context = {
-            "demand": receipts / max(day - start, 1.0),
+        return {
+            "demand": receipts / max(day - self.last_decision_day, 1.0),
             "capacity": self.flow.sitting_factor(day),
         }
-        self.judge.review(day, context)
-        imitate = self.behaviour.imitation_chance if self.league.published else 0.0
-        for group in (self.listing, self.prosecutors, *self.judges):
-            for agent in group:
-                agent.choose(self.rng, group, imitate)
-                agent.apply()
-        self._last_decision = day
+
+    def peer_groups(self) -> list[list[DecisionMaker]]:
+        """Listing officers, prosecutors, and each centre's judges imitate their own kind."""
+        return [self.listing, self.prosecutors, *self.judges]
 
     def _quality(self, concluded: np.ndarray, waiting: np.ndarray, day: float) -> float:
         """True outcome of a centre's work this period, 0-1 (the motivation term).
@@ -189,24 +168,17 @@ class CourtModel(ServiceModel):
             parts.append(max(0.0, 1.0 - 10.0 * float(np.mean(c["wrong_verdict"][concluded]))))
         return float(np.mean(parts)) if parts else 0.0
 
-    def _record_period(self, i, day, started, concluded, waiting, listing_result) -> None:
+    def period_columns(self, site: int, day: float, lead: Judged) -> dict[str, float]:
+        """Trials started, cases concluded, the backlog and its age at the centre."""
         c = self.flow.cases
-        _, score, quality, measured, true = listing_result
+        scope: CourtScope = lead.scope
+        started, waiting = scope.started, scope.waiting
         delays = c["trial_start_day"][started] - c["received_day"][started]
         ages = day - c["received_day"][waiting]
-        row = {
-            "day": day, "centre": self.params.centres[i].name,
-            "trials_started": len(started), "concluded": len(concluded),
+        return {
+            "trials_started": len(started), "concluded": len(scope.concluded),
             "backlog": len(waiting),
             "measured_mean_days_to_trial": float(np.mean(delays)) if len(delays) else math.nan,
             "backlog_mean_age_days": float(np.mean(ages)) if len(ages) else math.nan,
             "backlog_over_1y_pct": 100 * float(np.mean(ages > 365)) if len(ages) else math.nan,
-            "regime_score": score, "true_quality": quality,
         }  # fmt: skip
-        for key, value in measured.items():
-            row[f"measured_{key}"] = value
-            row[f"true_{key}"] = true[key]
-        for agent in (self.listing[i], self.prosecutors[i]):
-            row.update({f"lever_{k}": v for k, v in agent.levels.items()})
-        row["lever_rush"] = float(np.mean([j.level("rush") for j in self.judges[i]]))
-        self.period_rows.append(row)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.courts.agents import JUDGE_LEVERS, LISTING_LEVERS, PROSECUTOR_LEVERS
+from sim.courts.agents import ALL_LEVERS
 from sim.courts.flow import (
     ACQUITTED,
     CONVICTED,
@@ -101,14 +101,6 @@ def summarise(model) -> dict[str, float]:
         "trial_time_given_pct": _pct(np.nansum(c["trial_days_given"][started]),
                                      np.nansum(c["trial_days_needed"][started])),
     }  # fmt: skip
-    rows = [r for r in model.decision_rows if r["day"] > model.warmup_days] or model.decision_rows
-    for lever in (*LISTING_LEVERS, *JUDGE_LEVERS, *PROSECUTOR_LEVERS):
-        values = [r[f"lever_{lever.name}"] for r in rows if f"lever_{lever.name}" in r]
-        summary[f"lever_{lever.name}"] = float(np.mean(values)) if values else 0.0
-    periods = [r for r in model.period_rows if r["day"] > model.warmup_days] or model.period_rows
-    scores = [r["regime_score"] for r in periods]
-    summary["regime_score"] = float(np.mean(scores)) if scores else math.nan
-    met = [model.judge.met(s) for s in scores]
-    summary["regime_met_pct"] = 100.0 * float(np.mean(met)) if met and None not in met else math.nan
-    summary["targets_revised"] = float(model.judge.targets_revised)
+    summary.update(model.lever_means([lever.name for lever in ALL_LEVERS]))
+    summary.update(model.regime_means(per_measure=False))
     return summary

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.design import SweepSpec
-from sim.experiments.domains import get_domain
 from sim.experiments.output import write_json
 from sim.experiments.stats import paired_differences, regime_table
 from sim.experiments.store import ResultsStore, StoreError
+from sim.registry import get_domain
 
 
 @dataclass

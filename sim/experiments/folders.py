@@ -11,15 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.domains import get_domain
 from sim.experiments.output import manifest, output_folder, write_json
 from sim.experiments.runner import RunResult, iter_runs, warmup_days
 from sim.experiments.scenario import Scenario, ScenarioError
 from sim.experiments.stats import paired_differences, regime_table
-
-#: Per-entity tables, written row-group by row-group as runs finish (too large to hold for
-#: many runs); the other tables (decisions, periods, daily counts) are small.
-STREAMED = frozenset({"patients", "cases"})
+from sim.registry import get_domain
 
 
 @dataclass
@@ -63,8 +59,9 @@ def write_comparison(
     rows = []
     small: dict[str, list[pd.DataFrame]] = {}
     out = Path(out)
+    streamed = domain.streamed_tables  # per-entity tables, too large to hold for many runs
     with output_folder(out) as folder:
-        writer: pq.ParquetWriter | None = None
+        writers: dict[str, pq.ParquetWriter] = {}
         try:
             for result in iter_runs(scenario, replications, days, seed, workers, progress):
                 if observe is not None:
@@ -72,15 +69,15 @@ def write_comparison(
                 rows.append({"regime": result.regime, "replication": result.replication,
                              **result.summary})  # fmt: skip
                 for name, table in result.tables.items():
-                    if name not in STREAMED:  # small tables whose columns vary by regime
+                    if name not in streamed:  # small tables whose columns vary by regime
                         small.setdefault(name, []).append(tagged(result, table))
                         continue
                     data = pa.Table.from_pandas(tagged(result, table), preserve_index=False)
-                    if writer is None:
-                        writer = pq.ParquetWriter(folder / f"{name}.parquet", data.schema)
-                    writer.write_table(data.cast(writer.schema))
+                    if name not in writers:
+                        writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", data.schema)
+                    writers[name].write_table(data.cast(writers[name].schema))
         finally:
-            if writer is not None:
+            for writer in writers.values():
                 writer.close()
         for name, tables in small.items():
             pd.concat(tables, ignore_index=True).to_parquet(folder / f"{name}.parquet", index=False)

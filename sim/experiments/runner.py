@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.experiments.domains import get_domain
 from sim.experiments.executors import worker_context
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.registry import get_domain
+from sim.service import RunSettings
 
 
 @dataclass
@@ -62,6 +63,26 @@ def run(
 
     """
     scenario = resolve(scenario, overrides)
+    settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication)
+    summary, tables = get_domain(scenario.domain).simulate(scenario.params, settings)
+    return RunResult(scenario, settings.regime_name, settings.seed[0], replication,
+                     settings.days, summary, tables)  # fmt: skip
+
+
+def run_settings(
+    scenario: Scenario,
+    regime: str | None = None,
+    *,
+    seed: int | None = None,
+    days: float | None = None,
+    replication: int = 0,
+) -> RunSettings:
+    """The settings of one run of `scenario`: what `run`, sweeps and the apps all build.
+
+    Defaults are the scenario's first regime, its seed and its days; the warm-up is the
+    scenario's unless it would not fit, then a quarter of the run. Bad values raise
+    ScenarioError naming the field.
+    """
     regime = regime if regime is not None else next(iter(scenario.regimes))
     if regime not in scenario.regimes:
         raise ScenarioError(f"regime: unknown regime '{regime}'; allowed: {list(scenario.regimes)}")
@@ -71,21 +92,11 @@ def run(
     days = scenario.days if days is None else float(days)
     if days <= 0:
         raise ScenarioError(f"days: must be > 0, got {days}")
-    warmup = warmup_days(scenario, days)
-    domain = get_domain(scenario.domain)
-    summary, tables = domain.simulate(
-        scenario.params,
-        regime,
-        scenario.regimes[regime],
-        seed=(seed, replication),
-        days=days,
-        warmup_days=warmup,
-        behaviour=scenario.behaviour,
-        stakes=scenario.stakes,
-        audit=scenario.audit,
-        league=scenario.league_table,
-    )
-    return RunResult(scenario, regime, seed, replication, days, summary, tables)
+    return RunSettings(
+        regime_name=regime, regime=scenario.regimes[regime], behaviour=scenario.behaviour,
+        stakes=scenario.stakes, audit=scenario.audit, league=scenario.league_table,
+        seed=(seed, replication), days=days, warmup_days=warmup_days(scenario, days),
+    )  # fmt: skip
 
 
 def warmup_days(scenario: Scenario, days: float) -> float:

@@ -3,7 +3,7 @@
 A scenario names a domain, its parameters, the regimes to compare, the run length,
 warm-up, replications and a seed. It is data: parsed with `tomllib`, never evaluated or
 unpickled. Any parameter can be overridden by its dotted name (``stakes.level``,
-``hospital.eds.0.beds``) and the result is validated exactly like the file.
+``DOMAIN.PARAMETER``) and the result is validated exactly like the file.
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from sim.behaviour import BehaviourSettings
-from sim.courts.params import CourtParams
-from sim.experiments.analytic import IshigamiParams
 from sim.experiments.design import SweepSpec
-from sim.experiments.domains import domain_names, get_domain
-from sim.hospital.params import HospitalParams
-from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes
+from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes, check_measures
+from sim.registry import domain_names, get_domain
 
 
 class ScenarioError(ValueError):
@@ -30,20 +28,22 @@ class ScenarioError(ValueError):
 
 
 class Scenario(BaseModel):
-    """A validated scenario."""
+    """A validated scenario.
+
+    Each domain's scenarios are of a subclass with one more field, the domain's parameter
+    table, named after the domain and validated by its parameter model
+    (`scenario_class`); `params` returns it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     description: str = ""
-    domain: Literal["hospital", "courts", "ishigami"]
+    domain: str
     days: float = Field(gt=0, description="Simulated days per run.")
     warmup_days: float = Field(default=0.0, ge=0, description="Days excluded from summaries.")
     replications: int = Field(default=5, ge=1)
     seed: int = Field(default=0, ge=0)
-    hospital: HospitalParams | None = None
-    courts: CourtParams | None = None
-    ishigami: IshigamiParams | None = None
     behaviour: BehaviourSettings = Field(default_factory=BehaviourSettings)
     stakes: Stakes = Field(default_factory=Stakes)
     audit: AuditSettings = Field(default_factory=AuditSettings)
@@ -56,21 +56,20 @@ class Scenario(BaseModel):
         if self.warmup_days >= self.days:
             raise ValueError("warmup_days must be less than days")
         domain = get_domain(self.domain)
-        if getattr(self, domain.section) is None:
-            raise ValueError(f"domain '{self.domain}' needs a [{domain.section}] table")
-        unknown = sorted(set(self.audit.detection) - set(domain.levers))
+        unknown = sorted(set(self.audit.detection) - set(domain.lever_names))
         if unknown:
             raise ValueError(
-                f"audit.detection names unknown levers {unknown}; allowed: {list(domain.levers)}"
+                f"audit.detection names unknown levers {unknown}; "
+                f"allowed: {list(domain.lever_names)}"
             )
         for name, spec in self.regimes.items():
-            domain.check_regime(spec, name)
+            check_measures(spec, domain.measures, f"regimes.{name}")
         return self
 
     @property
     def params(self) -> BaseModel:
-        """The domain's parameter section."""
-        return getattr(self, get_domain(self.domain).section)
+        """The domain's parameter table."""
+        return getattr(self, self.domain)
 
     def digest(self) -> str:
         """SHA-256 of the canonical JSON form (the scenario's identity in manifests)."""
@@ -78,13 +77,38 @@ class Scenario(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _allowed_at(loc: tuple) -> list[str] | None:
+_CLASS_PREFIX = "Scenario__"
+
+
+def scenario_class(domain: str) -> type[Scenario]:
+    """The scenario model of `domain`: `Scenario` plus the domain's parameter table."""
+    return _scenario_class(domain, get_domain(domain).params)
+
+
+@cache
+def _scenario_class(domain: str, params: type[BaseModel]) -> type[Scenario]:
+    cls = create_model(
+        f"{_CLASS_PREFIX}{domain}", __base__=Scenario, __module__=__name__,
+        **{domain: (params, Field(description=f"The {domain} domain's parameters."))},
+    )  # fmt: skip
+    cls.__doc__ = f"A validated scenario of the '{domain}' domain."
+    return cls
+
+
+def __getattr__(name: str) -> Any:
+    """Find a domain's scenario class by name (how pickle finds it in another process)."""
+    if name.startswith(_CLASS_PREFIX):
+        return scenario_class(name.removeprefix(_CLASS_PREFIX))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _allowed_at(loc: tuple, root: type[BaseModel]) -> list[str] | None:
     """Field names allowed where an unknown key `loc` was found, if they can be named.
 
-    Walks the schema along the error location: model fields, list indices, dict keys
-    and the tags of discriminated unions (such as a regime's `type`).
+    Walks the schema from `root` along the error location: model fields, list indices,
+    dict keys and the tags of discriminated unions (such as a regime's `type`).
     """
-    node: Any = Scenario
+    node: Any = root
     for part in loc[:-1]:
         node = _step(node, part)
         if node is None:
@@ -126,7 +150,7 @@ def _step(node: Any, part: Any) -> Any:
     return _step(inner, part) if inner is not None else None
 
 
-def _format(error: ValidationError, data: dict, source: str) -> str:
+def _format(error: ValidationError, root: type[BaseModel], source: str) -> str:
     lines = [f"invalid scenario {source}:" if source else "invalid scenario:"]
     for item in error.errors():
         loc = item["loc"]
@@ -136,7 +160,7 @@ def _format(error: ValidationError, data: dict, source: str) -> str:
         where = ".".join(str(p) for p in shown) or "(top level)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            allowed = _allowed_at(loc)
+            allowed = _allowed_at(loc, root)
             message = f"unknown field '{loc[-1]}'" + (f"; allowed: {allowed}" if allowed else "")
         elif item["type"] == "missing":
             message = "required field is missing"
@@ -149,15 +173,16 @@ def _format(error: ValidationError, data: dict, source: str) -> str:
 
 def validate(data: dict, source: str = "") -> Scenario:
     """Validate a scenario given as a dict; raise ScenarioError naming each bad field."""
-    if data.get("domain") not in domain_names():
+    domain = data.get("domain")
+    if not isinstance(domain, str) or domain not in domain_names():
         raise ScenarioError(
-            f"invalid scenario {source}:\n  domain: got {data.get('domain')!r}; "
-            f"allowed: {domain_names()}"
+            f"invalid scenario {source}:\n  domain: got {domain!r}; allowed: {domain_names()}"
         )
+    root = scenario_class(domain)
     try:
-        return Scenario.model_validate(data)
+        return root.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_format(error, data, source)) from None
+        raise ScenarioError(_format(error, root, source)) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

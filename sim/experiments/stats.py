@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -112,11 +112,18 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:,.2f} [{low:,.2f}, {high:,.2f}]"
 
 
-def format_table(table: pd.DataFrame, value: str = "mean") -> str:
-    """Render a long table as text: metrics down, regimes across, `value` [t interval]."""
+def format_table(
+    table: pd.DataFrame, value: str = "mean", units: Mapping[str, str] | None = None
+) -> str:
+    """Render a long table as text: metrics down, regimes across, `value` [t interval].
+
+    With `units` (metric name to unit), a unit column follows the metric's name.
+    """
     cells = table.assign(cell=[_cell(m, lo, hi) for m, lo, hi in zip(
         table[value], table["t_low"], table["t_high"], strict=True)])  # fmt: skip
     wide = cells.pivot(index="metric", columns="regime", values="cell")
     wide = wide.reindex(index=list(dict.fromkeys(table["metric"])))
     wide = wide[list(dict.fromkeys(table["regime"]))]
+    if units is not None:
+        wide.insert(0, "unit", [units.get(metric, "") for metric in wide.index])
     return wide.to_string()

@@ -23,12 +23,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.design import SweepSpec
-from sim.experiments.domains import get_domain
 from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
 from sim.experiments.runner import run
 from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
 from sim.experiments.store import ResultsStore
+from sim.registry import get_domain
 
 
 def _digest(data: Any, length: int = 16) -> str:

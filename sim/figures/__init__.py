@@ -9,13 +9,12 @@ Quick use::
 
 Each figure function takes a result folder (a path or a loaded `ResultFolder`) and a
 `width` ("double", 7 in, or "single", 3.5 in) and returns a matplotlib Figure; see
-docs/figures.md.
+docs/figures.md. Figures of one domain's tables live in that domain's package
+(`Domain.figures`).
 """
 
-from sim.figures.courts import time_to_trial
 from sim.figures.data import FigureSkipped, FolderError, ResultFolder, load_folder
 from sim.figures.emergence import emergence
-from sim.figures.hospital import time_in_department
 from sim.figures.ledgers import dashboard_gap, harms
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 from sim.figures.writer import (
@@ -42,7 +41,5 @@ __all__ = [
     "save_figure",
     "sensitivity_bars",
     "sweep_heatmap",
-    "time_in_department",
-    "time_to_trial",
     "write_figures",
 ]

@@ -21,6 +21,9 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.domain import Domain
+from sim.registry import get_domain
+
 KINDS = ("run", "compare", "sweep")
 EXPECTED = (
     "a result folder written by 'goodhart run' or 'goodhart compare' (manifest.json and "
@@ -101,11 +104,17 @@ class ResultFolder:
         parts.append(f"{self.days:g} days{warmup}")
         return ", ".join(parts)
 
-    # ---- tables -----------------------------------------------------------------------
-    def has(self, name: str) -> bool:
-        """Whether the folder holds the table `name` (e.g. 'patients')."""
-        return (self.path / f"{name}.parquet").is_file()
+    def domain_spec(self) -> Domain:
+        """The registered domain the folder's runs came from (its catalogue and panels).
 
+        Raises FigureSkipped if no domain of that name is registered.
+        """
+        try:
+            return get_domain(self.domain)
+        except KeyError as error:
+            raise FigureSkipped(str(error).strip('"')) from None
+
+    # ---- tables -----------------------------------------------------------------------
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         """Read `name`.parquet, only the listed columns that it has.
 

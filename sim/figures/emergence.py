@@ -31,13 +31,9 @@ from sim.figures.style import (
     regime_label,
 )
 
-# Levers that distort what is measured or falsify records ("gaming" and "fraud" kinds);
-# legitimate choices such as corridor care or over-listing are left out.
-GAMING_LEVERS = {
-    "hospital": ("breach_priority", "hold_ambulances", "clock_stop_transfer", "misrecord",
-                 "curate_survey", "early_discharge"),
-    "courts": ("quick_first", "rush", "plea_pressure", "discontinue_old"),
-}  # fmt: skip
+# Levers that distort what is measured or falsify records: the domain's levers of these
+# kinds; legitimate ones (corridor care, over-listing) are left out.
+GAMING_KINDS = ("gaming", "fraud")
 ROWS = (
     ("strongest", "Strongest gaming lever\n(mean setting, 0\u20131)"),
     ("gaming_pct", "Decision-makers using\na gaming lever (%)"),
@@ -97,9 +93,10 @@ def emergence(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """
     column_width(width)
     folder = load_folder(folder)
-    if folder.domain not in GAMING_LEVERS:
-        raise FigureSkipped(f"no gaming levers are known for the '{folder.domain}' domain")
-    wanted = [f"lever_{name}" for name in GAMING_LEVERS[folder.domain]]
+    gaming = folder.domain_spec().lever_kinds(*GAMING_KINDS)
+    if not gaming:
+        raise FigureSkipped(f"the '{folder.domain}' domain has no gaming or fraud levers")
+    wanted = [f"lever_{name}" for name in gaming]
     decisions = folder.table(
         "decisions", ["regime", "replication", "day", "agent_id", "motivation", *wanted]
     )

@@ -13,11 +13,11 @@ import string
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.domain import MEASURED, TRUE, Panel
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.plots import (
-    Panel,
-    Series,
     available,
+    axis_label,
     draw_regime_points,
     interval_note,
     regime_means,
@@ -38,74 +38,12 @@ from sim.figures.style import (
 PANELS_PER_ROW = 4
 SINGLE_PANELS_PER_ROW = 2
 SINGLE_PLOT_IN = 1.25  # plotting width of a single-column panel, about
-MEASURED = "Measured (dashboard)"
-TRUE = "True (what happened)"
-
-GAP_PANELS: dict[str, tuple[Panel, ...]] = {
-    "hospital": (
-        Panel("Left A&E within 4 hours (%)", (
-            Series("measured_4h_pct", MEASURED, filled=False),
-            Series("true_4h_pct", TRUE),
-        ), short_ylabel="Left A&E within\n4 hours (%)"),
-        Panel("Mean time in department (min)", (
-            Series("mean_measured_min", MEASURED, filled=False),
-            Series("mean_true_min", TRUE),
-        ), short_ylabel="Mean time in\ndepartment (min)"),
-        Panel("Gap: measured \u2212 true\nwithin 4 hours (% points)", (
-            Series("gap_4h_pct", "Gap", marker="D"),
-        ), zero_line=True),
-    ),
-    "courts": (
-        Panel("Mean time to trial,\ntrials started (days)", (
-            Series("measured_mean_days_to_trial", MEASURED, filled=False),
-        )),
-        Panel("Mean age of cases\nawaiting trial (days)", (
-            Series("backlog_mean_age_days", TRUE),
-        )),
-        Panel("Cases awaiting trial\nover a year (%)", (
-            Series("backlog_over_1y_pct", TRUE),
-        )),
-    ),
-}  # fmt: skip
-
-HARM_PANELS: dict[str, tuple[Panel, ...]] = {
-    "hospital": (
-        Panel("Excess deaths among\nadmitted patients (per run)", (
-            Series("excess_deaths", "Excess deaths"),
-        ), short_ylabel="Excess deaths, admitted\npatients (per run)"),
-        Panel("Corridor care\n(patient-hours per run)", (
-            Series("corridor_hours", "Corridor hours"),
-        )),
-        Panel("12-hour waits from arrival\n(patients per run)", (
-            Series("waits_12h_from_arrival", "12-hour waits from arrival"),
-        ), short_ylabel="12-hour waits from\narrival (patients per run)"),
-        Panel("12-hour waits from decision\nto admit (patients per run)", (
-            Series("waits_12h_from_decision", "12-hour waits from decision to admit"),
-        ), short_ylabel="12-hour waits from\ndecision to admit\n(patients per run)"),
-    ),
-    "courts": (
-        Panel("Wrongful convictions\n(cases per run)", (
-            Series("wrongful_convictions", "Wrongful convictions"),
-        )),
-        Panel("Wrongful acquittals\n(cases per run)", (
-            Series("wrongful_acquittals", "Wrongful acquittals"),
-        )),
-        Panel("Victims withdrawing\n(% of cases with a victim)", (
-            Series("victim_attrition_pct", "Victim attrition"),
-        )),
-        Panel("Cases awaiting trial\nover 1 year (%)", (
-            Series("backlog_over_1y_pct", "Backlog over 1 year"),
-        )),
-        Panel("Cases awaiting trial\nover 2 years (%)", (
-            Series("backlog_over_2y_pct", "Backlog over 2 years"),
-        )),
-    ),
-}  # fmt: skip
 
 
 def _ledger_figure(
     folder: ResultFolder, panels: tuple[Panel, ...], legend: bool, width: Width
 ) -> Figure:
+    metrics = {m.name: m for m in folder.domain_spec().metrics}
     runs = folder.summary
     drawn = available(panels, list(runs.columns))
     if not drawn:
@@ -134,7 +72,8 @@ def _ledger_figure(
             room = None
         any_interval = False
         for letter, axes, panel in zip(string.ascii_lowercase, grid, drawn, strict=False):
-            any_interval |= draw_regime_points(axes, table, panel, regimes, colours, room)
+            ylabel = axis_label(panel, metrics, short=width == "single")
+            any_interval |= draw_regime_points(axes, table, panel, regimes, colours, ylabel, room)
             axes.set_title(f"({letter})", loc="left", fontweight="bold")
         if legend:
             shown = {s.label: s for p in drawn for s in p.series if s.label in (MEASURED, TRUE)}
@@ -164,27 +103,27 @@ def _centred_grid(figure: Figure, rows: int, columns: int, count: int) -> list[A
 def dashboard_gap(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Measured vs true performance by regime, with 95% intervals.
 
-    Hospital: share seen within 4 hours and mean time in department on both ledgers, and
-    their gap. Courts: the measured mean time to trial of trials started beside the true
-    age of the cases still waiting and the share waiting over a year. `width` "single"
+    The panels are the domain's (`Domain.gap_panels`): for A&E, the share seen within 4
+    hours and the mean time in department on both ledgers and their gap. `width` "single"
     draws the panels two a row, 3.5 in wide.
     """
     column_width(width)
     folder = load_folder(folder)
-    if folder.domain not in GAP_PANELS:
+    panels = folder.domain_spec().gap_panels
+    if not panels:
         raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, GAP_PANELS[folder.domain], legend=True, width=width)
+    return _ledger_figure(folder, panels, legend=True, width=width)
 
 
 def harms(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Harms by regime, with 95% intervals.
 
-    Hospital: excess deaths, corridor hours and 12-hour waits. Courts: wrongful verdicts,
-    victim attrition and the share of the backlog over one and two years old. `width`
-    "single" draws the panels two a row, 3.5 in wide.
+    The panels are the domain's (`Domain.harm_panels`). `width` "single" draws the panels
+    two a row, 3.5 in wide.
     """
     column_width(width)
     folder = load_folder(folder)
-    if folder.domain not in HARM_PANELS:
+    panels = folder.domain_spec().harm_panels
+    if not panels:
         raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, HARM_PANELS[folder.domain], legend=False, width=width)
+    return _ledger_figure(folder, panels, legend=False, width=width)

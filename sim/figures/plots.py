@@ -3,53 +3,36 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from sim.domain import Metric, Panel, Series
 from sim.experiments.stats import regime_table
 from sim.figures.style import light_grid, regime_label, text_width_in
 
 
-@dataclass(frozen=True)
-class Series:
-    """One summary metric drawn in a panel.
+def axis_label(panel: Panel, metrics: Mapping[str, Metric], short: bool = False) -> str:
+    """A panel's axis label: its title (or its first metric's label) and the unit.
 
-    Attributes:
-        column: summary column.
-        label: legend text (used when a panel or figure has more than one kind of series).
-        filled: filled markers for the true ledger, open ones for the measured ledger.
-        marker: matplotlib marker.
-
+    Label and unit come from the metric catalogue (`metrics`, by name); the unit goes on
+    its own line when the title's last line would grow too long for a panel. `short`
+    picks the panel's single-column title, if it has one.
     """
-
-    column: str
-    label: str
-    filled: bool = True
-    marker: str = "o"
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A panel of regime means with 95% t intervals.
-
-    Attributes:
-        ylabel: axis label, with units.
-        series: metrics drawn side by side at each regime.
-        zero_line: draw a faint line at zero (for differences).
-        short_ylabel: the axis label of the single-column layout, if `ylabel` is too long
-            for its panels (about 1.45 in a line at 8 pt).
-
-    """
-
-    ylabel: str
-    series: tuple[Series, ...]
-    zero_line: bool = False
-    short_ylabel: str | None = None
+    metric = metrics[panel.series[0].column]
+    title = (panel.short_title if short and panel.short_title else panel.title) or (
+        textwrap.fill(metric.label, 24)
+    )
+    unit = metric.unit
+    if not unit:
+        return title
+    last = title.split("\n")[-1]
+    return f"{title} ({unit})" if len(last) + len(unit) <= 24 else f"{title}\n({unit})"
 
 
 def available(panels: Sequence[Panel], columns: Sequence[str]) -> list[Panel]:
@@ -75,14 +58,14 @@ def draw_regime_points(
     panel: Panel,
     regimes: Sequence[str],
     colours: dict[str, str],
+    ylabel: str,
     tick_room_in: float | None = None,
 ) -> bool:
     """Draw each series' mean and 95% interval at each regime; True if any interval drawn.
 
     Regimes sit at integer positions; several series are dodged around them. Given
     `tick_room_in`, the width of the plotting area (about), the layout is single-column:
-    the regime names are wrapped at spaces to fit it, and slanted if they still do not,
-    and the panel's short axis label is used.
+    the regime names are wrapped at spaces to fit it, and slanted if they still do not.
     """
     count = len(panel.series)
     offsets = np.linspace(-0.17, 0.17, count) if count > 1 else np.zeros(1)
@@ -109,8 +92,7 @@ def draw_regime_points(
     else:
         set_fitted_ticks(axes, labels, tick_room_in)
     axes.set_xlim(-0.6, len(regimes) - 0.4)
-    short = tick_room_in is not None and panel.short_ylabel
-    axes.set_ylabel(panel.short_ylabel if short else panel.ylabel)
+    axes.set_ylabel(ylabel)
     light_grid(axes)
     if panel.zero_line:
         axes.axhline(0.0, color="#888888", linewidth=0.6, zorder=1)

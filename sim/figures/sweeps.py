@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import string
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -34,11 +35,6 @@ from sim.figures.style import (
     regime_label,
 )
 
-DEFAULT_OUTPUT = {"hospital": "gap_4h_pct", "courts": "backlog_over_1y_pct", "ishigami": "y"}
-OUTPUT_LABELS = {
-    "gap_4h_pct": "Gap: measured \u2212 true\nwithin 4 hours (% points)",
-    "backlog_over_1y_pct": "Cases awaiting trial\nover a year (%)",
-}
 SENSITIVITY_PANELS = {
     "sobol": (("S1", "S1_conf", "First-order Sobol index S1"),
               ("ST", "ST_conf", "Total-order Sobol index ST")),
@@ -50,10 +46,18 @@ ERROR_BARS = {"elinewidth": 0.7, "capsize": 1.5, "ecolor": "#444444"}
 
 def _output(folder: ResultFolder, runs: pd.DataFrame, metric: str | None) -> str:
     if metric is None:
-        metric = DEFAULT_OUTPUT.get(folder.domain)
+        metric = folder.domain_spec().sensitivity_output or None
     if metric is None or metric not in runs.columns:
         raise FigureSkipped(f"the runs have no column '{metric}' to draw")
     return metric
+
+
+def output_label(folder: ResultFolder, metric: str) -> str:
+    """A metric's label and unit from the domain's catalogue (its name if not catalogued)."""
+    try:
+        return textwrap.fill(folder.domain_spec().metric(metric).axis_label, 28)
+    except (KeyError, FigureSkipped):
+        return metric
 
 
 def _sorted_values(values: pd.Series) -> list:
@@ -118,7 +122,7 @@ def _sweep_lines(folder: ResultFolder, runs: pd.DataFrame, param: str, metric: s
         if not numeric:
             axes.set_xticks(range(len(order)), [_label(v) for v in order])
         axes.set_xlabel(param)
-        axes.set_ylabel(OUTPUT_LABELS.get(metric, metric))
+        axes.set_ylabel(output_label(folder, metric))
         light_grid(axes)
         figure.legend(handles=regime_handles(regimes, colours), loc="outside upper center",
                       ncols=len(regimes))  # fmt: skip
@@ -172,7 +176,7 @@ def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str],
             axes.set_title(f"({letter}) {regime_label(regime)}", loc="left", fontweight="bold")
             for side in ("top", "right"):
                 axes.spines[side].set_visible(True)
-        label = OUTPUT_LABELS.get(metric, metric)
+        label = output_label(folder, metric)
         if single:
             figure.supylabel(y_param, fontsize=8)
             bar = figure.colorbar(image, ax=list(panels), location="bottom", shrink=0.9,
@@ -250,7 +254,7 @@ def sensitivity_bars(folder: ResultFolder | str, width: Width = "double") -> Fig
         if single:
             ncols = legend_columns([p.get_label() for p in patches], SINGLE_COLUMN_IN)
         figure.legend(handles=patches, loc="outside upper center", ncols=ncols)
-        described = OUTPUT_LABELS.get(output, output).replace("\n", " ")
+        described = output_label(folder, output).replace("\n", " ")
         add_note(figure, f"output: {described}; {folder.source_note()}; "
                  "bars: 95% confidence intervals (SALib)")  # fmt: skip
     return figure

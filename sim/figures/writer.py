@@ -12,17 +12,16 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from matplotlib.figure import Figure
 
-from sim.figures.courts import time_to_trial
+from sim.domain import FigureSpec
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.emergence import emergence
-from sim.figures.hospital import time_in_department
 from sim.figures.ledgers import dashboard_gap, harms
 from sim.figures.style import WIDTHS, Width, house_style
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
@@ -37,27 +36,12 @@ SUFFIXES = {"double": "", "single": "_single"}  # file name endings of each widt
 METADATA = {"pdf": {"CreationDate": None, "Creator": "goodhart"}, "svg": {"Date": None}}
 
 
-@dataclass(frozen=True)
-class FigureSpec:
-    """A figure: its file name, how to draw it, and which folders it applies to.
-
-    `draw(folder, width=...)` draws it for a double-column ("double") or single-column
-    ("single") page.
-    """
-
-    name: str
-    draw: Callable[..., Figure]
-    kinds: frozenset[str]
-    domains: frozenset[str] | None = None  # None: any domain
-
-
 SINGLE = frozenset({"run", "compare"})
+#: Figures of every domain; each domain adds its own (`Domain.figures`).
 FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec("time_in_department", time_in_department, SINGLE, frozenset({"hospital"})),
-    FigureSpec("time_to_trial", time_to_trial, SINGLE, frozenset({"courts"})),
-    FigureSpec("dashboard_gap", dashboard_gap, SINGLE, frozenset({"hospital", "courts"})),
-    FigureSpec("harms", harms, SINGLE, frozenset({"hospital", "courts"})),
-    FigureSpec("emergence", emergence, SINGLE, frozenset({"hospital", "courts"})),
+    FigureSpec("dashboard_gap", dashboard_gap, SINGLE),
+    FigureSpec("harms", harms, SINGLE),
+    FigureSpec("emergence", emergence, SINGLE),
     FigureSpec("sweep_heatmap", sweep_heatmap, frozenset({"sweep"})),
     FigureSpec("sensitivity", sensitivity_bars, frozenset({"sweep"})),
 )
@@ -73,11 +57,12 @@ class FigureReport:
 
 
 def applicable(folder: ResultFolder) -> list[FigureSpec]:
-    """The figures defined for this kind of folder and domain."""
-    return [
-        spec for spec in FIGURES
-        if folder.kind in spec.kinds and (spec.domains is None or folder.domain in spec.domains)
-    ]  # fmt: skip
+    """The figures defined for this kind of folder and its domain: the domain's first."""
+    try:
+        own = folder.domain_spec().figures
+    except FigureSkipped:  # a domain not registered here: only the shared figures
+        own = ()
+    return [spec for spec in (*own, *FIGURES) if folder.kind in spec.kinds]
 
 
 def save_figure(

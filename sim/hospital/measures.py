@@ -15,54 +15,27 @@ from operator import itemgetter
 import numpy as np
 
 from sim.hospital.params import HospitalParams
-from sim.regimes import Judge, MeasureSpec, measure_key
+from sim.regimes import MeasureDefinition, MeasureSpec, Scorer, measure_key
 
-CATALOGUE = {
-    "share_within": "share of attendances whose clock ran no longer than `within` minutes",
-    "mean_wait_min": "mean time in department, minutes",
-    "patient_experience": "share of patients rating their care good (survey of a sample)",
-    "staff_burnout": "staff burnout index, 0-1 (survey of a sample)",
-}
-QUALITATIVE = frozenset({"patient_experience", "staff_burnout"})
-SHARES = frozenset({"share_within", "patient_experience", "staff_burnout"})
-
-
-def check_measures(specs: Sequence[MeasureSpec], where: str) -> None:
-    """Refuse a regime that names a measure outside the catalogue or misses a threshold."""
-    for index, spec in enumerate(specs):
-        is_key_result = hasattr(spec, "zero_at")
-        where_spec = f"{where}.key_results.{index}" if is_key_result else where
-        if spec.measure not in CATALOGUE:
-            raise ValueError(
-                f"{where_spec}: unknown measure '{spec.measure}'; allowed: {sorted(CATALOGUE)}"
-            )
-        if spec.measure == "share_within" and spec.within is None:
-            raise ValueError(f"{where_spec}: measure 'share_within' needs 'within' (minutes)")
-        qualitative = getattr(spec, "qualitative", None)
-        if qualitative is not None and qualitative != (spec.measure in QUALITATIVE):
-            kind = "a sampled survey" if spec.measure in QUALITATIVE else "counted, not sampled"
-            raise ValueError(
-                f"{where_spec}.qualitative: '{spec.measure}' is {kind}; "
-                f"allowed: {spec.measure in QUALITATIVE}"
-            )
-        if spec.measure in SHARES:
-            for name in ("target", "zero_at"):
-                value = getattr(spec, name, None)
-                if value is not None and not 0.0 <= value <= 1.0:
-                    raise ValueError(
-                        f"{where_spec}.{name}: '{spec.measure}' is a share; allowed: 0 to 1, "
-                        f"got {value:g}"
-                    )
+MEASURES = (
+    MeasureDefinition("share_within", "share of attendances whose clock ran no longer than "
+                      "`within` minutes", share=True, needs_within=True, within_unit="minutes"),
+    MeasureDefinition("mean_wait_min", "mean time in department, minutes"),
+    MeasureDefinition("patient_experience", "share of patients rating their care good "
+                      "(survey of a sample)", qualitative=True, share=True),
+    MeasureDefinition("staff_burnout", "staff burnout index, 0-1 (survey of a sample)",
+                      qualitative=True, share=True),
+)  # fmt: skip
 
 
-def clock_point(judge: Judge, unit: str | None = None) -> float | None:
+def clock_point(scorer: Scorer, unit: str | None = None) -> float | None:
     """The clock point (minutes) a regime rewards beating, which clock levers act at.
 
     The `within` of the heaviest share-within measure; failing that, the current target
     (for `unit`, where targets differ by unit) of the heaviest mean-wait measure; otherwise
     none (the clock levers have nothing to act on).
     """
-    ranked = sorted(judge.targets(unit), key=lambda item: -item[2])
+    ranked = sorted(scorer.targets(unit), key=lambda item: -item[2])
     for spec, _, _ in ranked:
         if spec.measure == "share_within":
             return spec.within

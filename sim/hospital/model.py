@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from mesa.time import Priority, Schedule
 
-from sim.behaviour import BehaviourSettings, DecisionMaker, assign_types
+from sim.behaviour import DecisionMaker, assign_types
 from sim.hospital.agents import LEVER_KINDS, Clinician, EDManager
 from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
-from sim.hospital.measures import Episodes, check_measures, clock_point, measure_values
+from sim.hospital.measures import Episodes, clock_point, measure_values
 from sim.hospital.params import HospitalParams
 from sim.hospital.summary import patients_table, summarise
-from sim.regimes import (
-    AuditSettings,
-    KPISpec,
-    LeagueTable,
-    NoTargetSpec,
-    OKRSpec,
-    Stakes,
-    league_rewards,
-)
-from sim.service import ServiceModel
+from sim.service import Judged, RunSettings, ServiceModel
 
 
 class HospitalModel(ServiceModel):
@@ -39,29 +29,15 @@ class HospitalModel(ServiceModel):
     (`PatientFlow`) that the model advances to each of its own events.
     """
 
-    def __init__(
-        self,
-        params: HospitalParams,
-        regime: KPISpec | OKRSpec | NoTargetSpec,
-        *,
-        regime_name: str = "regime",
-        behaviour: BehaviourSettings | None = None,
-        stakes: Stakes | None = None,
-        audit: AuditSettings | None = None,
-        league: LeagueTable | None = None,
-        seed: int | Sequence[int] = 0,
-        days: float = 182.0,
-        warmup_days: float = 0.0,
-    ) -> None:
+    STREAMS = ("arrivals", "beds", "behaviour", "survey", "audit")
+    SITE = "ed"
+    TIME_PER_DAY = MINUTES_PER_DAY
+
+    def __init__(self, params: HospitalParams, settings: RunSettings | None = None) -> None:
         """Build the EDs, agents and schedules; nothing runs until `run`."""
-        super().__init__(
-            regime, ("arrivals", "beds", "behaviour", "survey", "audit"),
-            regime_name=regime_name, behaviour=behaviour, stakes=stakes, audit=audit,
-            league=league, seed=seed, days=days, warmup_days=warmup_days,
-        )  # fmt: skip
+        super().__init__(settings)
         self.params = params
         self.end_min = self.days * MINUTES_PER_DAY
-        check_measures(self.judge.measures, f"regimes.{regime_name}")
         self._survey_rng = self.streams["survey"]
         arrivals_rng, beds_rng = self.streams["arrivals"], self.streams["beds"]
 
@@ -86,21 +62,15 @@ class HospitalModel(ServiceModel):
         self._set_clock_points()
         self.burnout = [params.initial_burnout] * n_eds
         self.burnout_history: list[list[float]] = []
-        self.decision_rows: list[dict] = []
-        self.period_rows: list[dict] = []
         self._hourly: list[list[tuple[float, float, float]]] = [[] for _ in range(n_eds)]
         self._arrived_at_last_decision = 0
         self._last_decision_min = 0.0
         self.bed_occupancy: list[list[float]] = [[] for _ in range(n_eds)]
 
-        period_min = self.behaviour.decision_period_days * MINUTES_PER_DAY
         self.schedule_recurring(
             self._on_day, Schedule(interval=MINUTES_PER_DAY, start=0.0), Priority.HIGH
         )
         self.schedule_recurring(self._on_hour, Schedule(interval=60.0, start=0.0))
-        self.schedule_recurring(
-            self._on_decision, Schedule(interval=period_min, start=period_min), Priority.LOW
-        )
 
     # ---- running ------------------------------------------------------------------------
     def run(self) -> None:
@@ -174,58 +144,71 @@ class HospitalModel(ServiceModel):
             total += agent.motivation.moral_cost * used
         return total / len(agents)
 
-    def _on_decision(self) -> None:
+    # ---- the decision period (see ServiceModel) ----------------------------------------------
+    def sites(self) -> int:
+        """One site per ED."""
+        return len(self.flow.departments)
+
+    def site_name(self, site: int) -> str:
+        """The ED's name."""
+        return self.params.eds[site].name
+
+    def begin_period(self, day: float) -> None:
+        """Run the patient flow up to the decision."""
         self.flow.advance_to(self.time)
-        day = self.time / MINUTES_PER_DAY
-        cols = self.flow.cols
-        specs = self.judge.measures
-        manager_scores, clinician_scores = [], []
-        results: list[tuple[DecisionMaker, float, float, dict, dict]] = []
-        for i, dept in enumerate(self.flow.departments):
-            episodes = Episodes.gather(cols, dept.period, self.params)
-            clinician_of = episodes.clinician
-            scopes = [(self.managers[i], episodes)] + [
-                (c, episodes.subset(clinician_of == c.slot)) for c in self.clinicians[i]
-            ]
-            for agent, scope in scopes:
-                measured, true = measure_values(
-                    specs, scope, self.burnout[i], self.params, self._survey_rng,
-                    curation=dept.curate_survey,
-                )  # fmt: skip
-                score = self.judge.score(agent.unit, measured) if specs else 0.0
-                quality = float(np.mean(scope.quality)) if len(scope.quality) else math.nan
-                results.append((agent, score, quality, measured, true))
-                (manager_scores if agent.role == "manager" else clinician_scores).append(score)
-            self._record_period(i, day, episodes, results[-len(scopes)])
-            dept.period = []
 
-        league = {
-            "manager": league_rewards(manager_scores, self.league),
-            "clinician": league_rewards(clinician_scores, self.league),
-        }
-        counters = {"manager": 0, "clinician": 0}
-        for agent, score, quality, _, _ in results:
-            rank_reward = league[agent.role][counters[agent.role]]
-            counters[agent.role] += 1
-            payoff, found = self.settle(agent, score, rank_reward, quality)
-            self._record_decision(agent, day, score, payoff, found)
+    def scopes(self, site: int, day: float) -> list[tuple[DecisionMaker, Episodes]]:
+        """The manager answers for every departure; each clinician for its own patients."""
+        episodes = Episodes.gather(self.flow.cols, self.flow.departments[site].period,
+                                   self.params)  # fmt: skip
+        clinician_of = episodes.clinician
+        return [(self.managers[site], episodes)] + [
+            (c, episodes.subset(clinician_of == c.slot)) for c in self.clinicians[site]
+        ]
 
-        context = {"demand": self._demand_per_day()}
-        self.judge.review(day, context)
+    def measure(self, site: int, scope: Episodes, day: float):
+        """The regime's measures of these departures, and their mean quality of care."""
+        measured, true = measure_values(
+            self.scorer.measures, scope, self.burnout[site], self.params, self._survey_rng,
+            curation=self.flow.departments[site].curate_survey,
+        )  # fmt: skip
+        quality = float(np.mean(scope.quality)) if len(scope.quality) else math.nan
+        return measured, true, quality
+
+    def period_columns(self, site: int, day: float, lead: Judged) -> dict[str, float]:
+        """Departures and both 4-hour figures of the period, and the ED's burnout."""
+        episodes: Episodes = lead.scope
+        threshold = self.params.report_threshold_min
+        n = len(episodes.measured_min)
+        return {
+            "departures": n,
+            "measured_4h_pct": 100 * float(np.mean(episodes.measured_min <= threshold))
+            if n else math.nan,
+            "true_4h_pct": 100 * float(np.mean(episodes.true_min <= threshold))
+            if n else math.nan,
+            "staff_burnout": self.burnout[site],
+        }  # fmt: skip
+
+    def end_period(self, site: int) -> None:
+        """Start the ED's next period with no departures."""
+        self.flow.departments[site].period = []
+
+    def context(self, day: float) -> dict[str, float]:
+        """Demand: arrivals per day since the last decision."""
+        return {"demand": self._demand_per_day()}
+
+    def targets_reviewed(self) -> None:
+        """Re-read the clock point each ED's levers act at."""
         self._set_clock_points()
-        imitate = self.behaviour.imitation_chance if self.league.published else 0.0
-        for agent in self.managers:
-            agent.choose(self.rng, self.managers, imitate)
-            agent.apply()
-        for group in self.clinicians:
-            for agent in group:
-                agent.choose(self.rng, group, imitate)
-                agent.apply()
+
+    def peer_groups(self) -> list[list[DecisionMaker]]:
+        """Managers imitate managers; clinicians imitate clinicians of their own ED."""
+        return [self.managers, *self.clinicians]
 
     def _set_clock_points(self) -> None:
         """Tell each department the clock point its own regime target rewards beating."""
         for manager in self.managers:
-            manager.department.threshold = clock_point(self.judge, manager.unit)
+            manager.department.threshold = clock_point(self.scorer, manager.unit)
 
     def _demand_per_day(self) -> float:
         """Arrivals per day since the last decision (patients are numbered by arrival)."""
@@ -235,44 +218,3 @@ class HospitalModel(ServiceModel):
         self._arrived_at_last_decision = arrived
         self._last_decision_min = self.time
         return demand
-
-    # ---- records ------------------------------------------------------------------------------
-    def _record_decision(self, agent, day, score, payoff, found) -> None:
-        row = {
-            "day": day,
-            "ed": agent.department.params.name,
-            "agent_id": agent.unique_id,
-            "role": agent.role,
-            "motivation": agent.motivation.name,
-            "regime_score": score,
-            "payoff": payoff.total,
-            "detected": len(found),
-        }
-        row.update({f"lever_{name}": level for name, level in agent.levels.items()})
-        self.decision_rows.append(row)
-
-    def _record_period(self, ed: int, day: float, episodes: Episodes, manager_result) -> None:
-        _, score, quality, measured, true = manager_result
-        threshold = self.params.report_threshold_min
-        n = len(episodes.measured_min)
-        row = {
-            "day": day,
-            "ed": self.params.eds[ed].name,
-            "departures": n,
-            "measured_4h_pct": 100 * float(np.mean(episodes.measured_min <= threshold))
-            if n
-            else math.nan,
-            "true_4h_pct": 100 * float(np.mean(episodes.true_min <= threshold)) if n else math.nan,
-            "regime_score": score,
-            "true_quality": quality,
-            "staff_burnout": self.burnout[ed],
-        }
-        for key, value in measured.items():
-            row[f"measured_{key}"] = value
-            row[f"true_{key}"] = true[key]
-        manager = self.managers[ed]
-        row.update({f"lever_{k}": v for k, v in manager.levels.items()})
-        row["lever_early_discharge"] = float(
-            np.mean([c.level("early_discharge") for c in self.clinicians[ed]])
-        )
-        self.period_rows.append(row)

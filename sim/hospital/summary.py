@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.hospital.agents import CLINICIAN_LEVERS, MANAGER_LEVERS
+from sim.hospital.agents import ALL_LEVERS
 from sim.hospital.arrivals import MINUTES_PER_DAY
 from sim.hospital.flow import (
     ADMITTED,
@@ -164,8 +164,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         "bed_occupancy_pct": _bed_occupancy_pct(model),
     }  # fmt: skip
     summary["gap_4h_pct"] = summary["measured_4h_pct"] - summary["true_4h_pct"]
-    summary.update(_lever_means(model))
-    summary.update(_regime_means(model))
+    summary.update(model.lever_means([lever.name for lever in ALL_LEVERS]))
+    summary.update(model.regime_means(skip=("measured_4h_pct", "true_4h_pct")))
     return summary
 
 
@@ -178,31 +178,3 @@ def _bed_occupancy_pct(model) -> float:
 def _mean_after_warmup(model) -> float:
     history = model.burnout_history[int(model.warmup_days) :]
     return float(np.mean(history)) if history else float(np.mean(model.burnout))
-
-
-def _lever_means(model) -> dict[str, float]:
-    rows = [r for r in model.decision_rows if r["day"] > model.warmup_days] or model.decision_rows
-    out = {}
-    for lever, role in [(lv, "manager") for lv in MANAGER_LEVERS] + [
-        (lv, "clinician") for lv in CLINICIAN_LEVERS
-    ]:
-        values = [r[f"lever_{lever.name}"] for r in rows if r["role"] == role]
-        out[f"lever_{lever.name}"] = float(np.mean(values)) if values else 0.0
-    return out
-
-
-def _regime_means(model) -> dict[str, float]:
-    rows = [r for r in model.period_rows if r["day"] > model.warmup_days] or model.period_rows
-    met = [model.judge.met(r["regime_score"]) for r in rows]
-    out = {
-        "regime_score": float(np.mean([r["regime_score"] for r in rows])) if rows else math.nan,
-        "regime_met_pct": 100.0 * float(np.mean(met)) if met and None not in met else math.nan,
-        "targets_revised": float(model.judge.targets_revised),
-    }
-    keys = [k for k in (rows[0] if rows else {}) if k.startswith(("measured_", "true_"))]
-    for key in keys:
-        if key in ("measured_4h_pct", "true_4h_pct"):
-            continue
-        values = np.array([r[key] for r in rows], dtype=float)
-        out[f"regime_{key}"] = float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
-    return out

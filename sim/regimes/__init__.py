@@ -6,8 +6,9 @@ asks for; the regime turns them into a score in [0, 1].
 """
 
 from sim.regimes.audit import inspect
-from sim.regimes.judges import Judge, KPIJudge, OKRJudge, build_judge, measure_key
 from sim.regimes.league import league_rewards
+from sim.regimes.measures import MeasureDefinition, check_measures, measures_of
+from sim.regimes.scorers import KPIScorer, OKRScorer, Scorer, build_scorer, measure_key
 from sim.regimes.specs import (
     AuditSettings,
     KeyResultSpec,
@@ -22,19 +23,22 @@ from sim.regimes.specs import (
 
 __all__ = [
     "AuditSettings",
-    "Judge",
-    "KPIJudge",
+    "KPIScorer",
     "KPISpec",
     "KeyResultSpec",
     "LeagueTable",
+    "MeasureDefinition",
     "MeasureSpec",
     "NoTargetSpec",
-    "OKRJudge",
+    "OKRScorer",
     "OKRSpec",
     "RegimeSpec",
+    "Scorer",
     "Stakes",
-    "build_judge",
+    "build_scorer",
+    "check_measures",
     "inspect",
     "league_rewards",
     "measure_key",
+    "measures_of",
 ]

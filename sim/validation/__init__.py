@@ -1,7 +1,17 @@
 """Validation of the models against the published record, and calibration in the open."""
 
-from sim.validation.facts import FACTS, Fact, get_fact
+from sim.validation.facts import UNMODELLED, Fact, all_facts, get_fact
 from sim.validation.validate import check, run_scenarios, validate, verdict
 from sim.validation.warmup import mser5
 
-__all__ = ["FACTS", "Fact", "check", "get_fact", "mser5", "run_scenarios", "validate", "verdict"]
+__all__ = [
+    "UNMODELLED",
+    "Fact",
+    "all_facts",
+    "check",
+    "get_fact",
+    "mser5",
+    "run_scenarios",
+    "validate",
+    "verdict",
+]

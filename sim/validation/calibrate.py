@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.runner import resolve
 from sim.experiments.scenario import ScenarioError
-from sim.validation.facts import FACTS, Fact, get_fact, locate
+from sim.validation.facts import Fact, all_facts, get_fact, locate
 from sim.validation.validate import check, run_scenarios
 
 
@@ -89,16 +89,16 @@ def calibrate(
             f"{max_evaluations}"
         )
     if not parameters:
-        raise ScenarioError("param: give a parameter to fit, e.g. courts.plea_base=0.5:0.9")
+        raise ScenarioError("param: give a parameter to fit, as NAME=LOW:HIGH")
     fitted = [get_fact(key) for key in fit]
     if not fitted or any(not f.applicable for f in fitted):
-        allowed = [f.key for f in FACTS if f.applicable]
+        allowed = [f.key for f in all_facts() if f.applicable]
         raise ScenarioError(f"fit: name facts the model can check; allowed: {allowed}")
     scenarios = {f.scenario for f in fitted}
     if len(scenarios) != 1:
         raise ScenarioError(f"fit: facts must share one scenario, got {sorted(scenarios)}")
     scenario = scenarios.pop()
-    held = [f for f in FACTS if f.applicable and f.scenario == scenario and f not in fitted]
+    held = [f for f in all_facts() if f.applicable and f.scenario == scenario and f not in fitted]
     base = resolve(locate(scenario))
     start = []
     for p in parameters:  # refuse an unknown name or an out-of-range bound before running

@@ -1,10 +1,12 @@
-"""The stylized facts a calibrated model is checked against (DESIGN section 8).
+"""Stylized facts: how a published figure is stated and checked, and where facts come from.
 
 Each fact names the published figure and its source, the scenario and regime that put the
 model in the same situation, a statistic computed from one replication's runs, and the
 interval within which the simulated statistic counts as reproducing the fact. The
 intervals are stated here, in the open, once for all runs; they are never tuned per run.
-A fact the model has no counterpart for is listed with the reason.
+A fact the model has no counterpart for is listed with the reason. Each domain declares
+its own facts (`Domain.facts`); `all_facts` gathers those of every registered domain and
+the facts no domain models yet.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from sim.experiments.scenario import ScenarioError
 #: One replication: each regime's observations (its run summary plus table-derived values).
 Replication = Mapping[str, Mapping[str, float]]
 
-AE = "scenarios/ae_four_hour.toml"
-COURTS = "scenarios/courts_time_to_trial.toml"
 #: The source tree the package runs from (its scenarios and docs), when it has one.
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -77,11 +77,13 @@ class Statistic:
         return self.compute(rep)
 
 
-def _of(regime: str, metric: str) -> Statistic:
+def of(regime: str, metric: str) -> Statistic:
+    """The mean of `metric` under `regime`."""
     return Statistic(lambda rep: rep[regime][metric], regime)
 
 
-def _ratio(regime: str, top: str, bottom: str) -> Statistic:
+def ratio(regime: str, top: str, bottom: str) -> Statistic:
+    """`top` over `bottom` under `regime` (NaN if `bottom` is 0)."""
     def value(rep: Replication) -> float:
         below = rep[regime][bottom]
         return rep[regime][top] / below if below else math.nan
@@ -89,114 +91,13 @@ def _ratio(regime: str, top: str, bottom: str) -> Statistic:
     return Statistic(value, regime)
 
 
-def _paired(metric: str, regime: str, reference: str) -> Statistic:
+def paired(metric: str, regime: str, reference: str) -> Statistic:
+    """`metric` under `regime` minus under `reference`, in the same replication."""
     return Statistic(lambda rep: rep[regime][metric] - rep[reference][metric], regime, reference)
 
 
-FACTS: tuple[Fact, ...] = (
-    Fact(
-        "spike_admitted", "Under the 4-hour target, admitted patients' departures bunch in "
-        "the 20 minutes before 240 (share leaving at 220-240 over the share at 200-220)",
-        "a spike at 220-240 min, strongest for admitted patients", "Mason et al., Ann Emerg "
-        "Med 2012; Locker & Mason, BMJ 2005", AE,
-        _ratio("kpi", "last20_admitted_pct", "prior20_admitted_pct"), low=1.2, unit="ratio",
-    ),
-    Fact(
-        "spike_discharged", "Discharged patients' departures also bunch before 240 min, "
-        "less than admitted patients'", "a smaller spike for discharged patients",
-        "Locker & Mason, BMJ 2005", AE,
-        _ratio("kpi", "last20_discharged_pct", "prior20_discharged_pct"), low=1.0,
-        unit="ratio",
-    ),
-    Fact(
-        "last20_admitted", "Share of admitted patients leaving at 220-240 min",
-        "12.3% (2004)", "Locker & Mason, BMJ 2005", AE, _of("kpi", "last20_admitted_pct"),
-        low=8.0, high=17.0, target=12.3, unit="%",
-    ),
-    Fact(
-        "last20_discharged", "Share of discharged patients leaving at 220-240 min",
-        "3.6% (2004)", "Locker & Mason, BMJ 2005", AE, _of("kpi", "last20_discharged_pct"),
-        low=2.0, high=6.0, target=3.6, unit="%",
-    ),
-    Fact(
-        "reported_vs_experienced", "Reported 4-hour compliance exceeds what patients "
-        "experience (percentage points)", "96% official vs 77% patient survey (2004/05); "
-        "90% vs 69% (2002/03)", "Bevan & Hood, Public Administration 2006", AE,
-        _of("kpi", "gap_4h_pct"), low=10.0, high=30.0, target=19.0, unit="points",
-        note="the model's gap is only what gaming moves; the published one compares "
-        "official returns with a patient survey, which adds recall and a different start "
-        "of the wait",
-    ),
-    Fact(
-        "waits_12h_ratio", "12-hour waits counted from arrival over those counted from the "
-        "decision to admit", "1,656,206 vs 347,703 in 2022 (x4.8)", "RCEM analysis of NHS "
-        "England data", AE, _ratio("kpi", "waits_12h_from_arrival", "waits_12h_from_decision"),
-        low=3.0, high=7.0, target=4.8, unit="ratio", note="the model's long stays are mostly "
-        "admitted patients waiting for a bed after the decision; in England many long waits "
-        "come before a decision is made",
-    ),
-    Fact(
-        "handover_over_60", "Ambulance handovers over 60 minutes under winter crowding",
-        "24% in the worst week of December 2022 (41% over 30 min)", "NHS England weekly "
-        "data", AE, _of("kpi", "ambulance_handover_over_60_pct"), low=5.0, high=30.0,
-        unit="%", note="the published figure is the worst week; the scenario's is a winter's "
-        "average, so a lower share is accepted",
-    ),
-    Fact(
-        "target_shortens_stays", "The target shortens stays on average (KPI minus no target, "
-        "mean minutes in department, paired)", "-21 min for affected patients",
-        "Gruber, Hoe & Stoye, REStat 2023", AE, _paired("mean_true_min", "kpi", "none"),
-        high=0.0, target=-21.0, unit="min", note="the published effect came with resources "
-        "and effort the target prompted; the model's capacity is fixed by the scenario",
-    ),
-    Fact(
-        "bundle_vs_threshold", "A bundle of measures instead of the single threshold: mean "
-        "time in department (OKR minus KPI, paired)", "mean waits ~6 min longer overall",
-        "NHS England Clinical Review of Standards field tests, 2019-21", AE,
-        _paired("mean_true_min", "okr", "kpi"), low=0.0, high=30.0, target=6.0, unit="min",
-        note="the model's regimes change mean stays by a few minutes at most, within noise",
-    ),
-    Fact(
-        "mortality_by_stay", "Mortality rises with time in department",
-        "SMR 0.94 (<4h), 1.06 (4-6h), 1.14 (6-8h), 1.16 (8-12h)", "Jones et al., EMJ 2022",
-        note="an input: excess deaths are computed from these ratios, so the model cannot "
-        "test them",
-    ),
-    Fact(
-        "backlog_growth", "The Crown Court backlog grows when sitting days are capped "
-        "(no target, % change over the year after the warm-up)",
-        "41,045 (Mar 2020) to 67,284 (Dec 2023): about +14% a year", "Ministry of Justice "
-        "criminal court statistics", COURTS, _of("none", "backlog_growth_pct"), low=5.0,
-        high=40.0, target=14.0, unit="%",
-    ),
-    Fact(
-        "backlog_over_1y", "Share of the backlog over a year old (no target)",
-        "27% (Dec 2023)", "Ministry of Justice criminal court statistics", COURTS,
-        _of("none", "backlog_over_1y_pct"), low=20.0, high=35.0, target=27.0, unit="%",
-    ),
-    Fact(
-        "ineffective_trials", "Ineffective trials, share of trials heard (no target)",
-        "13-19% before 2020; 27% (Dec 2023)", "MoJ criminal court statistics", COURTS,
-        _of("none", "ineffective_trial_pct"), low=13.0, high=27.0, target=19.0, unit="%",
-    ),
-    Fact(
-        "cracked_trials", "Cracked trials, share of trials heard (no target)",
-        "~35% (2014/15), mostly late guilty pleas", "NAO 2016", COURTS,
-        _of("none", "cracked_trial_pct"), low=30.0, high=40.0, target=35.0, unit="%",
-    ),
-    Fact(
-        "guilty_pleas", "Share of concluded cases ending in a guilty plea (no target)",
-        "~70% of Crown Court defendants", "MoJ criminal court statistics", COURTS,
-        _of("none", "guilty_plea_pct"), low=65.0, high=75.0, target=70.0, unit="%",
-    ),
-    Fact(
-        "withdrawal_rises_with_delay", "Victims withdraw more the longer cases wait "
-        "(withdrawals per victim-year waited: second year over first)",
-        "rape complainants withdrawing after charge: 2.8% (2019) to 7.3% (2024) as waits grew",
-        "CPS data as reported", COURTS, _of("none", "withdrawal_rate_ratio"), low=1.0,
-        unit="ratio", note="the withdrawal hazard is an input that rises with delay; this "
-        "checks it survives the case flow",
-    ),
+#: Published facts no registered domain models, listed so the report says so.
+UNMODELLED: tuple[Fact, ...] = (
     Fact(
         "effort_shifts_to_what_counts", "Targets shift effort to what counts",
         "cautions for violence +142% after the offences-brought-to-justice target (2002-06)",
@@ -205,9 +106,17 @@ FACTS: tuple[Fact, ...] = (
 )
 
 
+def all_facts() -> tuple[Fact, ...]:
+    """The facts of every registered domain, in registry order, then the unmodelled ones."""
+    from sim.registry import domains
+
+    return (*(fact for domain in domains() for fact in domain.facts()), *UNMODELLED)
+
+
 def get_fact(key: str) -> Fact:
     """The fact named `key`."""
-    for fact in FACTS:
+    facts = all_facts()
+    for fact in facts:
         if fact.key == key:
             return fact
-    raise ScenarioError(f"fact: unknown fact '{key}'; allowed: {[f.key for f in FACTS]}")
+    raise ScenarioError(f"fact: unknown fact '{key}'; allowed: {[f.key for f in facts]}")

@@ -14,7 +14,7 @@ from sim.experiments.folders import write_comparison
 from sim.experiments.runner import iter_runs, resolve
 from sim.experiments.scenario import ScenarioError
 from sim.experiments.stats import t_interval
-from sim.validation.facts import FACTS, Fact, Replication, locate
+from sim.validation.facts import Fact, Replication, all_facts, locate
 from sim.validation.observations import observe
 
 REPRODUCED, NOT_REPRODUCED, NOT_APPLICABLE = "reproduced", "not reproduced", "not applicable"
@@ -103,13 +103,14 @@ def check(facts: Sequence[Fact], found: dict[str, list[Replication]]) -> pd.Data
 def validate(
     replications: int = 5,
     *,
-    facts: Sequence[Fact] = FACTS,
+    facts: Sequence[Fact] | None = None,
     days: float | None = None,
     workers: int = 1,
     out: str | Path | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
-    """Check every fact on its scenario over `replications` (common random numbers)."""
+    """Check each fact (default: all) on its scenario over `replications` (paired runs)."""
+    facts = all_facts() if facts is None else facts
     if replications < 1:
         raise ScenarioError(f"replications: must be >= 1, got {replications}")
     found = run_scenarios(facts, replications, days=days, workers=workers,

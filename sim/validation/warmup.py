@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.experiments.runner import RunResult, iter_runs
 from sim.experiments.scenario import Scenario, ScenarioError
-from sim.hospital.arrivals import MINUTES_PER_DAY
+from sim.registry import domain_names, get_domain
 
 
 def mser5(series: np.ndarray, batch: int = 5) -> int:
@@ -31,18 +31,16 @@ def mser5(series: np.ndarray, batch: int = 5) -> int:
 def daily_series(result: RunResult) -> tuple[np.ndarray, float]:
     """The output a warm-up is judged on, and the days one of its values covers.
 
-    A&E: the mean time in department of each day's arrivals (minutes). Crown Court: the
-    number of effective trials on each weekday.
+    Each domain says which series it is (`Domain.warmup_series`): for A&E the mean time in
+    department of each day's arrivals, for the Crown Court the effective trials each
+    weekday.
     """
-    if "patients" in result.tables:
-        patients = result.tables["patients"]
-        day = (patients["arrival_min"] // MINUTES_PER_DAY).astype(int)
-        return patients.assign(day=day).groupby("day")["true_min"].mean().to_numpy(), 1.0
-    if "daily" in result.tables:
-        daily = result.tables["daily"]
-        return daily.loc[daily["day"] % 7 < 5, "effective"].to_numpy(), 7.0 / 5.0
-    raise ScenarioError(f"domain: no warm-up series for '{result.scenario.domain}'; "
-                        "allowed: hospital, courts")  # fmt: skip
+    series = get_domain(result.scenario.domain).warmup_series
+    if series is None:
+        judged = [name for name in domain_names() if get_domain(name).warmup_series]
+        raise ScenarioError(f"domain: no warm-up series for '{result.scenario.domain}'; "
+                            f"allowed: {judged}")  # fmt: skip
+    return series(result.tables)
 
 
 def warmup_table(

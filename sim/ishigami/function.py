@@ -43,9 +43,8 @@ def ishigami(x1: float, x2: float, x3: float, a: float = 7.0, b: float = 0.1) ->
     return math.sin(x1) + a * math.sin(x2) ** 2 + b * x3**4 * math.sin(x1)
 
 
-def simulate(params: IshigamiParams, regime_name: str, regime, *, seed, days, warmup_days,
-             **settings):  # fmt: skip
-    """Evaluate the function once; the regime is ignored."""
+def simulate(params: IshigamiParams, settings) -> tuple[dict[str, float], dict]:
+    """Evaluate the function once; the regime is ignored (`settings.seed` seeds the noise)."""
     if params.fail_above_x1 is not None and params.x1 > params.fail_above_x1:
         raise ValueError(f"x1 = {params.x1:.3f} is above fail_above_x1")
     if params.crash_once_marker is not None:
@@ -57,5 +56,6 @@ def simulate(params: IshigamiParams, regime_name: str, regime, *, seed, days, wa
         time.sleep(params.sleep_s)
     y = ishigami(params.x1, params.x2, params.x3, params.a, params.b)
     if params.noise_sd > 0:
-        y += float(np.random.default_rng(np.random.SeedSequence(seed)).normal(0, params.noise_sd))
+        noise = np.random.default_rng(np.random.SeedSequence(settings.seed))
+        y += float(noise.normal(0, params.noise_sd))
     return {"y": y}, {}

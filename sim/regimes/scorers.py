@@ -1,4 +1,4 @@
-"""Judges: turn a unit's measured values into a regime score in [0, 1]."""
+"""Scorers: turn a unit's measured values into a regime score in [0, 1]."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ def measure_key(spec: MeasureSpec) -> str:
     return f"{spec.measure}@{spec.within:g}"
 
 
-class Judge:
-    """Base judge: the regime with no target (scores nothing, reviews nothing)."""
+class Scorer:
+    """Base scorer: the regime with no target (scores nothing, reviews nothing)."""
 
     kind = "none"
 
     def __init__(self, name: str) -> None:
-        """Create a judge for the regime called `name`."""
+        """Create a scorer for the regime called `name`."""
         self.name = name
         self.targets_revised = 0
 
@@ -49,13 +49,13 @@ class Judge:
         """Periodic review of targets (ratchet, re-targeting); default does nothing."""
 
 
-class KPIJudge(Judge):
+class KPIScorer(Scorer):
     """One measure against one threshold with a steep (logistic) consequence."""
 
     kind = "kpi"
 
     def __init__(self, name: str, spec: KPISpec) -> None:
-        """Create a KPI judge from its validated spec."""
+        """Create a KPI scorer from its validated spec."""
         super().__init__(name)
         self.spec = spec
         self._targets: dict[str, float] = {}
@@ -116,13 +116,13 @@ class KPIJudge(Judge):
         self._window.clear()
 
 
-class OKRJudge(Judge):
+class OKRScorer(Scorer):
     """Weighted key results, each graded linearly 0-1, re-targeted at quarterly reviews."""
 
     kind = "okr"
 
     def __init__(self, name: str, spec: OKRSpec) -> None:
-        """Create an OKR judge from its validated spec."""
+        """Create an OKR scorer from its validated spec."""
         super().__init__(name)
         self.spec = spec
         self._targets = [(kr.target, kr.zero_at) for kr in spec.key_results]
@@ -187,10 +187,10 @@ class OKRJudge(Judge):
                 self.targets_revised += 1
 
 
-def build_judge(name: str, spec: KPISpec | OKRSpec | NoTargetSpec) -> Judge:
-    """Build the judge for a validated regime spec."""
+def build_scorer(name: str, spec: KPISpec | OKRSpec | NoTargetSpec) -> Scorer:
+    """Build the scorer for a validated regime spec."""
     if isinstance(spec, KPISpec):
-        return KPIJudge(name, spec)
+        return KPIScorer(name, spec)
     if isinstance(spec, OKRSpec):
-        return OKRJudge(name, spec)
-    return Judge(name)
+        return OKRScorer(name, spec)
+    return Scorer(name)
