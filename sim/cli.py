@@ -354,7 +354,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                          workers=args.workers, out=folder)  # fmt: skip
         table.to_csv(folder / "validation.csv", index=False)
     print(terminal_table(table))
-    for _, row in table[table["verdict"] == "not reproduced"].iterrows():
+    for _, row in table[table["verdict"].isin(["not reproduced", "inconclusive"])].iterrows():
         if row["note"]:
             print(f"  {row['fact']}: {row['note']}")
     counts = table["verdict"].value_counts()

@@ -87,8 +87,11 @@ def named_streams(seed: Seed, names: Sequence[str]) -> dict[str, np.random.Gener
     A stream's seed depends on its name, not its position, so adding a stream never
     changes the numbers the others draw.
     """
-    sequences = np.random.SeedSequence(seed).spawn(len(names))  # TEMPORARY: positional
-    return {name: np.random.default_rng(s) for name, s in zip(names, sequences, strict=True)}
+    entropy = list(seed) if isinstance(seed, tuple | list) else seed
+    return {
+        name: np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(stream_key(name),)))
+        for name in names
+    }
 
 
 @dataclass
@@ -121,10 +124,7 @@ class ServiceModel(mesa.Model):
         """Seed the streams, build the regime's scorer and schedule the decision periods."""
         settings = settings or RunSettings()
         self.settings = settings
-        names = self.STREAMS
-        if "behaviour" not in names:
-            names = ("behaviour", "audit", *names)
-        self.streams = named_streams(settings.seed, names)
+        self.streams = named_streams(settings.seed, ("behaviour", "audit", *self.STREAMS))
         super().__init__(rng=self.streams["behaviour"])
         event_driven(self)
         self.regime_name = settings.regime_name

@@ -7,12 +7,16 @@ appear where pressure and payoff call for them and vanish where they do not.
 
 from functools import cache
 
+import numpy as np
+
 import sim
+from sim.experiments.stats import t_interval
 
 PRESSURED = "scenarios/ae_four_hour.toml"
 AMPLE = "scenarios/ae_ample_capacity.toml"
 DAYS = 120
 SEEDS = (20101, 3)
+REPLICATIONS = 6  # paired claims: replication r of every scenario sees the same seed
 
 
 @cache
@@ -23,6 +27,19 @@ def pooled(scenario: str, regime: str, **overrides) -> dict[str, float]:
         for s in SEEDS
     ]
     return {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
+
+
+@cache
+def replicated(scenario: str, regime: str) -> dict[str, np.ndarray]:
+    """Each summary metric over replications 0..REPLICATIONS-1 (common random numbers)."""
+    runs = [sim.run(scenario, regime=regime, days=DAYS, replication=r).summary
+            for r in range(REPLICATIONS)]  # fmt: skip
+    return {key: np.array([r[key] for r in runs]) for key in runs[0]}
+
+
+def upper(values: np.ndarray) -> float:
+    """Upper end of the 95% t interval of the mean of `values`."""
+    return t_interval(np.asarray(values, dtype=float))[2]
 
 
 def spike(summary: dict[str, float], group: str) -> float:
@@ -49,13 +66,18 @@ def test_kpi_gap_exceeds_no_target_gap_under_pressure():
 
 
 def test_ample_capacity_kpi_met_by_honest_work():
-    kpi, pressured = pooled(AMPLE, "kpi"), pooled(PRESSURED, "kpi")
-    assert kpi["true_4h_pct"] > 95.0
-    assert kpi["gap_4h_pct"] < 1.0  # rational maniacs still tidy the few breaches left
-    assert kpi["gap_4h_pct"] < pressured["gap_4h_pct"] / 3
-    assert kpi["gaming_prevalence_pct"] < 2.0
-    assert kpi["gaming_prevalence_pct"] < pressured["gaming_prevalence_pct"] / 2
-    assert spike(kpi, "admitted") < 1.15
+    """Paired over replications: with ample capacity the KPI is met honestly, little gamed."""
+    kpi, pressured = replicated(AMPLE, "kpi"), replicated(PRESSURED, "kpi")
+    assert kpi["true_4h_pct"].min() > 95.0
+    # what gaming is left (rational maniacs tidying the few breaches, and exploration) is a
+    # fraction of what pressure brings
+    assert upper(kpi["gap_4h_pct"] - pressured["gap_4h_pct"] / 3) < 0
+    assert upper(kpi["gaming_prevalence_pct"] - pressured["gaming_prevalence_pct"] / 2) < 0
+
+    def ratio(summary: dict[str, np.ndarray]) -> np.ndarray:
+        return summary["last20_admitted_pct"] / summary["prior20_admitted_pct"]
+
+    assert upper(ratio(kpi) - ratio(pressured)) < 0  # a smaller spike than under pressure
 
 
 def test_zero_stakes_little_gaming_and_little_spike():

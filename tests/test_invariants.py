@@ -22,7 +22,7 @@ from sim.experiments.runner import RunResult, _run_task, iter_runs, run
 from sim.experiments.scenario import Scenario, load_scenario, validate
 from sim.hospital import HospitalModel
 from sim.hospital.arrivals import MINUTES_PER_DAY
-from sim.service import RunSettings
+from sim.service import RunSettings, named_streams
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "ae_four_hour.toml"
 BASE = load_scenario(SCENARIO_FILE).model_dump(mode="python")
@@ -300,3 +300,15 @@ def test_fractional_days_has_no_patients_after_the_end():
     p = result.tables["patients"]
     assert (p["arrival_min"] < 5.5 * MINUTES_PER_DAY).all()
     assert result.summary["patients"] == (~p["warmup"]).sum()
+
+
+@given(seed=seeds, replication=st.integers(0, 1000),
+       extra=st.lists(st.text("abcdefgh", min_size=1, max_size=6), max_size=3))
+@settings(max_examples=30, deadline=None)
+def test_adding_a_stream_never_changes_the_others(seed, replication, extra):
+    base = ["behaviour", "audit", "arrivals"]
+    before = named_streams((seed, replication), base)
+    after = named_streams((seed, replication), [*extra, *reversed(base)])
+    for name in base:  # a stream's numbers depend on its name, not its position or company
+        assert before[name].random() == after[name].random()
+    assert before["arrivals"].random() != before["behaviour"].random()

@@ -1,4 +1,4 @@
-"""Unit tests of the domain-neutral layers: judges, audit, motivation, learning."""
+"""Unit tests of the domain-neutral layers: scorers, audit, motivation, learning."""
 
 import math
 
@@ -7,8 +7,6 @@ import pytest
 
 from sim.behaviour import BehaviourSettings, Lever, LeverLearner, MotivationType, assign_types
 from sim.regimes import AuditSettings, KPISpec, OKRSpec, build_scorer, inspect
-
-SHARE = {"share_within@30": 0.0}
 
 
 def kpi(**kwargs) -> KPISpec:

@@ -37,7 +37,7 @@ class CourtModel(ServiceModel):
     judges and prosecutors see their payoff and choose their levers.
     """
 
-    STREAMS = ("cases", "behaviour", "survey", "audit", "review")
+    STREAMS = ("cases", "survey", "review")
     SITE = "centre"
 
     def __init__(self, params: CourtParams, settings: RunSettings | None = None) -> None:

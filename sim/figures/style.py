@@ -189,8 +189,3 @@ def light_grid(axes: Axes, axis: str = "y") -> None:
     """Faint grid lines behind the data on one axis."""
     axes.grid(True, axis=axis, color=GRID_COLOUR, linewidth=0.5)
     axes.set_axisbelow(True)
-
-
-def panel_letter(axes: Axes, letter: str) -> None:
-    """Label a panel (a), (b), ... at its top-left corner, outside the plotting area."""
-    axes.set_title(f"({letter})", loc="left", fontweight="bold", fontsize=8)

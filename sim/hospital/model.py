@@ -29,7 +29,7 @@ class HospitalModel(ServiceModel):
     (`PatientFlow`) that the model advances to each of its own events.
     """
 
-    STREAMS = ("arrivals", "beds", "behaviour", "survey", "audit")
+    STREAMS = ("arrivals", "beds", "survey")
     SITE = "ed"
     TIME_PER_DAY = MINUTES_PER_DAY
 

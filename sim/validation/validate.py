@@ -18,18 +18,24 @@ from sim.validation.facts import Fact, Replication, all_facts, locate
 from sim.validation.observations import observe
 
 REPRODUCED, NOT_REPRODUCED, NOT_APPLICABLE = "reproduced", "not reproduced", "not applicable"
+INCONCLUSIVE = "inconclusive"
 
 
-def verdict(fact: Fact, mean: float) -> str:
-    """Reproduced when the simulated mean lies in the fact's accepted interval.
+def verdict(fact: Fact, mean: float, low: float = math.nan, high: float = math.nan) -> str:
+    """Judge the simulated mean and its 95% interval (`low`, `high`) against the fact.
 
-    The 95% interval is reported beside it so a reader can see how firm the verdict is.
+    Reproduced: the mean lies in the accepted interval and so does the whole 95% interval
+    (where there is one: a single replication is judged on its value). Inconclusive: the
+    mean lies inside but the interval crosses a bound, so the replications cannot tell
+    (more replications may). Not reproduced: the mean lies outside.
     """
     if not fact.applicable:
         return NOT_APPLICABLE
-    if math.isnan(mean):
+    if math.isnan(mean) or not fact.low <= mean <= fact.high:
         return NOT_REPRODUCED
-    return REPRODUCED if fact.low <= mean <= fact.high else NOT_REPRODUCED
+    if (not math.isnan(low) and low < fact.low) or (not math.isnan(high) and high > fact.high):
+        return INCONCLUSIVE
+    return REPRODUCED
 
 
 def accepted(fact: Fact) -> str:
@@ -95,7 +101,7 @@ def check(facts: Sequence[Fact], found: dict[str, list[Replication]]) -> pd.Data
             "fact": fact.key, "statement": fact.statement, "published": fact.published,
             "source": fact.source, "unit": fact.unit, "accepted": accepted(fact),
             "simulated": mean, "ci_low": low, "ci_high": high,
-            "verdict": verdict(fact, mean), "note": fact.note,
+            "verdict": verdict(fact, mean, low, high), "note": fact.note,
         })  # fmt: skip
     return pd.DataFrame(rows)
 
