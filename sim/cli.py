@@ -132,6 +132,13 @@ def _parser() -> argparse.ArgumentParser:
         help="double-column (7 in), single-column (3.5 in, files NAME_single.*) or both",
     )  # fmt: skip
 
+    listed = sub.add_parser(
+        "metrics", help="list a domain's metric catalogue: label, unit, ledger, denominator",
+    )  # fmt: skip
+    listed.add_argument("domain", choices=domain_names())
+    listed.add_argument("--all", action="store_true", help="include metrics not printed by "
+                        "default (context such as patient counts)")  # fmt: skip
+
     shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
     shown.add_argument("domain", choices=domain_names())
     shown.add_argument("--host", default="127.0.0.1", help="default: localhost only")
@@ -259,6 +266,17 @@ def cmd_figures(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     for name, reason in report.skipped.items():
         print(f"skipped {name}: {reason}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """Print a domain's metric catalogue."""
+    table = get_domain(args.domain).catalogue_table()
+    if not args.all:
+        table = table[table["headline"]]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60,
+                           "display.max_rows", 500):  # fmt: skip
+        print(table.drop(columns="headline").to_string(index=False))
     return 0
 
 
@@ -430,13 +448,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep,
                 "analyse": cmd_analyse, "validate": cmd_validate, "figures": cmd_figures,
-                "app": cmd_app, "warmup": cmd_warmup,
+                "app": cmd_app, "metrics": cmd_metrics, "warmup": cmd_warmup,
                 "calibrate": cmd_calibrate}  # fmt: skip
     try:
         return commands[args.command](args)
     except (ScenarioError, OutputError, StoreError) as error:
         print(f"goodhart: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -159,6 +159,8 @@ class Domain:
             (`sim.validation.Fact`s; a function, so that they load only when asked for).
         app: the module holding the domain's interactive app (its `APP`, a
             `sim.apps.AppSpec`), or None.
+        documentation: the domain's ODD description, relative to the repository root; it
+            must describe every catalogued metric (checked by the tests).
 
     """
 
@@ -181,6 +183,7 @@ class Domain:
     figures: tuple[FigureSpec, ...] = ()
     facts: Callable[[], tuple[Any, ...]] = tuple
     app: str | None = None
+    documentation: str = ""
 
     def __post_init__(self) -> None:
         """Refuse a catalogue with repeated names or panels that draw unknown metrics."""
@@ -218,6 +221,14 @@ class Domain:
     def headline(self) -> tuple[str, ...]:
         """Every printed metric: measured ledger, true ledger, behaviour."""
         return (*self.ledger("measured"), *self.ledger("true"), *self.ledger("behaviour"))
+
+    def catalogue_table(self) -> pd.DataFrame:
+        """The metric catalogue as a table: name, ledger, label, unit, better, denominator."""
+        return pd.DataFrame([
+            {"metric": m.name, "ledger": m.ledger, "label": m.label, "unit": m.unit,
+             "better": m.better, "denominator": m.denominator, "headline": m.headline}
+            for m in self.metrics
+        ])  # fmt: skip
 
     @property
     def lever_names(self) -> tuple[str, ...]:

@@ -270,3 +270,13 @@ def test_python_m_sim(tmp_path):
     )  # fmt: skip
     assert bad.returncode == 2
     assert "goodhart: error: cannot read scenario file" in bad.stderr
+
+
+def test_metrics_lists_the_catalogue_with_units(capsys):
+    assert main(["metrics", "hospital"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.split()[:1] == ["excess_deaths"])
+    assert "deaths per run" in row and "true" in row and "lower" in row
+    assert "in_department_at_end" not in out  # context metrics only with --all
+    assert main(["metrics", "courts", "--all"]) == 0
+    assert "effective_trial_pct" in capsys.readouterr().out

@@ -68,6 +68,17 @@ def test_every_registered_domain_describes_itself():
         assert len(domain.streamed_tables) <= len(domain.tables)
 
 
+def test_each_domain_documents_every_metric_of_its_catalogue():
+    for name in domain_names():
+        domain = get_domain(name)
+        if not domain.documentation:
+            continue
+        text = (ROOT / domain.documentation).read_text(encoding="utf-8")
+        undocumented = [m.name for m in domain.metrics if f"`{m.name}`" not in text
+                        and not (m.name.startswith("lever_") and "`lever_<name>`" in text)]
+        assert not undocumented, (domain.documentation, undocumented)
+
+
 @pytest.mark.parametrize("name", ["hospital", "courts"])
 def test_a_run_reports_every_headline_metric_of_the_catalogue(name):
     scenario = {"hospital": "ae_four_hour", "courts": "courts_time_to_trial"}[name]

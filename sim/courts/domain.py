@@ -144,5 +144,6 @@ DOMAIN = Domain(
     harm_panels=HARM_PANELS,
     figures=(FigureSpec("time_to_trial", _time_to_trial),),
     facts=_facts,
+    documentation="docs/courts_odd.md",
     app="sim.courts.app",
 )  # fmt: skip

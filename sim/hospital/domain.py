@@ -147,5 +147,6 @@ DOMAIN = Domain(
     harm_panels=HARM_PANELS,
     figures=(FigureSpec("time_in_department", _time_in_department),),
     facts=_facts,
+    documentation="docs/hospital_odd.md",
     app="sim.hospital.app",
 )  # fmt: skip
