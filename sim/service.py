@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from mesa.time import Priority, Schedule
 
-from sim.behaviour import BehaviourSettings, DecisionMaker, Payoff
+from sim.behaviour import BehaviourSettings, DecisionMaker, ImprovementSettings, Payoff
 from sim.mesa_engine import event_driven, release
 from sim.regimes import (
     AuditSettings,
@@ -57,6 +57,7 @@ class RunSettings:
         stakes: how much the regime's judgement is worth to those judged.
         audit: inspections, detection and sanction.
         league: whether rankings are published and what rank is worth.
+        improvement: whether and how decision-makers can improve the service.
         seed: the master seed, or (seed, replication) for common random numbers.
         days: simulated days.
         warmup_days: days at the start that summaries leave out.
@@ -71,6 +72,7 @@ class RunSettings:
     stakes: Stakes = field(default_factory=Stakes)
     audit: AuditSettings = field(default_factory=AuditSettings)
     league: LeagueTable = field(default_factory=LeagueTable)
+    improvement: ImprovementSettings = field(default_factory=ImprovementSettings)
     seed: Seed = 0
     days: float = 365.0
     warmup_days: float = 0.0
@@ -132,6 +134,7 @@ class ServiceModel(mesa.Model):
         self.stakes = settings.stakes
         self.audit = settings.audit
         self.league = settings.league
+        self.improvement = settings.improvement
         self.days = float(settings.days)
         self.warmup_days = float(settings.warmup_days)
         self.scorer = build_scorer(settings.regime_name, settings.regime)
@@ -237,6 +240,7 @@ class ServiceModel(mesa.Model):
             payoff, found = self.settle(item.agent, item.score, next(rewards[item.agent.role]),
                                         item.quality)  # fmt: skip
             self._record_decision(item, day, payoff, found)
+            item.agent.capability.update(item.agent.levels)  # the period's improvement effort
         self.scorer.review(day, self.context(day))
         self.targets_reviewed()
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
@@ -289,6 +293,7 @@ class ServiceModel(mesa.Model):
             "payoff": payoff.total, "detected": len(found),
         }  # fmt: skip
         row.update({f"lever_{name}": level for name, level in agent.levels.items()})
+        row.update({f"capability_{k}": v for k, v in agent.capability.stock.items()})
         self.decision_rows.append(row)
 
     # ---- summaries every domain shares ---------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from toy_domain import SCENARIO, make_domain
 
 import sim
+from sim.behaviour import KINDS
 from sim.experiments import SweepSpec, analyse, load_scenario, write_comparison
 from sim.experiments.sweep import sweep
 from sim.figures import make_figures
@@ -61,7 +62,7 @@ def test_every_registered_domain_describes_itself():
         assert domain.name == name and domain.metrics and domain.sensitivity_output
         metrics = {m.name for m in domain.metrics}
         for lever in domain.levers:
-            assert lever.kind in ("gaming", "fraud", "care")
+            assert lever.kind in KINDS
             assert f"lever_{lever.name}" in metrics  # every lever setting is catalogued
         for metric in domain.metrics:
             assert metric.label and metric.ledger in ("measured", "true", "behaviour")

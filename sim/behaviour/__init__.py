@@ -6,19 +6,26 @@ chooses their settings each decision period from experienced payoffs and from pe
 """
 
 from sim.behaviour.decision_maker import DecisionMaker
+from sim.behaviour.improvement import Capability, ImprovementSettings, budget_scale, steady_state
 from sim.behaviour.learning import LeverLearner
-from sim.behaviour.levers import Lever
+from sim.behaviour.levers import DISHONEST, KINDS, Lever
 from sim.behaviour.motivation import MotivationType, assign_types
 from sim.behaviour.payoff import Payoff
 from sim.behaviour.settings import BehaviourSettings, MotivationSettings
 
 __all__ = [
+    "DISHONEST",
+    "KINDS",
     "BehaviourSettings",
+    "Capability",
     "DecisionMaker",
+    "ImprovementSettings",
     "Lever",
     "LeverLearner",
     "MotivationSettings",
     "MotivationType",
     "Payoff",
     "assign_types",
+    "budget_scale",
+    "steady_state",
 ]

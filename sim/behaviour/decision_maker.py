@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import mesa
 import numpy as np
 
+from sim.behaviour.improvement import Capability, ImprovementSettings, budget_scale
 from sim.behaviour.learning import LeverLearner
 from sim.behaviour.levers import Lever
 from sim.behaviour.motivation import MotivationType
@@ -28,9 +29,20 @@ class DecisionMaker(mesa.Agent):
         levers: Sequence[Lever],
         motivation: MotivationType,
         settings: BehaviourSettings,
+        improvement: ImprovementSettings | None = None,
     ) -> None:
-        """Create a decision-maker with the given levers and motivation."""
+        """Create a decision-maker with the given levers and motivation.
+
+        Improvement levers exist only if `improvement` is given and enabled; their
+        capability stocks are kept in `capability`.
+        """
         super().__init__(model)
+        improving = improvement is not None and improvement.enabled
+        levers = [lever for lever in levers if lever.kind != "improvement" or improving]
+        self.capability = Capability(
+            [lever.name for lever in levers if lever.kind == "improvement"],
+            improvement or ImprovementSettings(),
+        )
         self.motivation = motivation
         self.enabled = settings.enabled
         self.learner = LeverLearner(
@@ -38,10 +50,12 @@ class DecisionMaker(mesa.Agent):
         )
         self.all_levers = [lever.name for lever in levers]
         self.rank_score = 0.0
+        self.budget = settings.effort_budget
+        self.scale = 1.0  # chosen intensities x scale fit the effort budget
 
     def level(self, lever: str) -> float:
-        """Current intensity of `lever` (0 if refused or behaviour is off)."""
-        return self.learner.settings.get(lever, 0.0) if self.enabled else 0.0
+        """Current intensity of `lever`, within the effort budget (0 if refused or off)."""
+        return self.learner.settings.get(lever, 0.0) * self.scale if self.enabled else 0.0
 
     @property
     def levels(self) -> dict[str, float]:
@@ -76,3 +90,4 @@ class DecisionMaker(mesa.Agent):
             self.learner.copy_from(peer.learner)
         else:
             self.learner.choose(draws[2:])
+        self.scale = budget_scale(self.learner.settings, self.budget)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Every kind of lever, and the kinds that cost a motivated professional something morally.
+KINDS = ("gaming", "fraud", "care", "improvement")
+DISHONEST = frozenset({"gaming", "fraud"})
+
 
 @dataclass(frozen=True)
 class Lever:
@@ -12,8 +16,9 @@ class Lever:
     Attributes:
         name: identifier used in tables and scenario files.
         kind: "gaming" (distorts what is measured or whom is served), "fraud" (falsifies a
-            record) or "care" (a legitimate professional choice). Motivation types forbid
-            levers by kind.
+            record), "care" (a legitimate professional choice) or "improvement" (changes
+            what the service can do, slowly and at a cost: see `Capability`). Motivation
+            types forbid levers by kind; only gaming and fraud carry a moral cost.
         description: what the lever does, in words.
 
     """
@@ -21,3 +26,8 @@ class Lever:
     name: str
     kind: str
     description: str = ""
+
+    def __post_init__(self) -> None:
+        """Refuse an unknown kind."""
+        if self.kind not in KINDS:
+            raise ValueError(f"lever '{self.name}': unknown kind '{self.kind}'; allowed: {KINDS}")

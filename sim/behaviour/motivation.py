@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.behaviour.levers import Lever
+from sim.behaviour.levers import DISHONEST, Lever
 from sim.behaviour.settings import BehaviourSettings
 
 
@@ -25,8 +25,8 @@ class MotivationType:
         return lever.kind not in self.forbids
 
     def cost(self, lever: Lever, level: float) -> float:
-        """Certain payoff cost of using `lever` at `level`: effort plus moral cost."""
-        moral = self.moral_cost if lever.kind != "care" else 0.0
+        """Certain payoff cost of using `lever` at `level`: effort, plus moral cost if dishonest."""
+        moral = self.moral_cost if lever.kind in DISHONEST else 0.0
         return (self.effort + moral) * level
 
 

@@ -60,6 +60,15 @@ class BehaviourSettings(BaseModel):
         ge=0,
         description="Payoff cost per unit intensity of operating any lever: gaming is work.",
     )
+    effort_budget: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Total lever intensity a decision-maker can sustain in a period; chosen "
+        "intensities that add up to more are scaled down in proportion, so attention spent "
+        "gaming is attention not spent improving. None: no limit (assumption; the scenarios "
+        "calibrated before improvement was modelled have none).",
+    )
     mix: dict[str, Probability] = Field(
         default_factory=lambda: {
             "saint": 0.15,

@@ -17,7 +17,7 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from sim.behaviour import BehaviourSettings
+from sim.behaviour import BehaviourSettings, ImprovementSettings
 from sim.experiments.design import SweepSpec
 from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes, check_measures
 from sim.registry import domain_names, get_domain
@@ -48,6 +48,7 @@ class Scenario(BaseModel):
     stakes: Stakes = Field(default_factory=Stakes)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     league_table: LeagueTable = Field(default_factory=LeagueTable)
+    improvement: ImprovementSettings = Field(default_factory=ImprovementSettings)
     regimes: dict[str, RegimeSpec] = Field(min_length=1)
     sweep: SweepSpec | None = None
 

@@ -22,10 +22,16 @@ MANAGER_LEVERS = (
           "Record a departure time just inside the threshold for a patient who breached."),
     Lever("curate_survey", "gaming",
           "Steer the patient-experience survey toward patients with short stays."),
+    Lever("discharge_drive", "improvement",
+          "Drive ward discharges: inpatient stays of ED admissions shortened a little, so "
+          "beds free sooner and exit block eases."),
 )  # fmt: skip
 CLINICIAN_LEVERS = (
     Lever("early_discharge", "gaming",
           "Discharge a patient just before the clock threshold, treatment unfinished."),
+    Lever("pace", "improvement",
+          "Treat faster and more intensively: treatment time falls, and past a point care is "
+          "left unfinished."),
 )  # fmt: skip
 ALL_LEVERS = MANAGER_LEVERS + CLINICIAN_LEVERS
 LEVER_KINDS = {lever.name: lever.kind for lever in ALL_LEVERS}
@@ -44,7 +50,7 @@ class EDManager(DecisionMaker):
         settings: BehaviourSettings,
     ) -> None:
         """Create the manager of `department`."""
-        super().__init__(model, MANAGER_LEVERS, motivation, settings)
+        super().__init__(model, MANAGER_LEVERS, motivation, settings, model.improvement)
         self.department = department
         self.unit = department.params.name
 
@@ -57,6 +63,8 @@ class EDManager(DecisionMaker):
         dept.corridor_care = self.level("corridor_care")
         dept.misrecord = self.level("misrecord")
         dept.curate_survey = self.level("curate_survey")
+        cut = self.model.params.discharge_drive_los_cut
+        dept.los_factor = 1.0 - cut * self.capability.stock.get("discharge_drive", 0.0)
 
 
 class Clinician(DecisionMaker):
@@ -73,7 +81,7 @@ class Clinician(DecisionMaker):
         settings: BehaviourSettings,
     ) -> None:
         """Create clinician number `slot` of `department`."""
-        super().__init__(model, CLINICIAN_LEVERS, motivation, settings)
+        super().__init__(model, CLINICIAN_LEVERS, motivation, settings, model.improvement)
         self.department = department
         self.slot = slot
         self.unit = f"{department.params.name}/clinician-{slot}"
@@ -81,3 +89,4 @@ class Clinician(DecisionMaker):
     def apply(self) -> None:
         """Put this period's setting into effect for this clinician's patients."""
         self.department.clinician_early_discharge[self.slot] = self.level("early_discharge")
+        self.department.clinician_pace[self.slot] = self.capability.stock.get("pace", 0.0)

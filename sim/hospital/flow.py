@@ -50,6 +50,7 @@ class Department:
         "breach_priority",
         "busy",
         "clinician_early_discharge",
+        "clinician_pace",
         "clock_stop_transfer",
         "corridor_care",
         "corridor_used",
@@ -57,6 +58,7 @@ class Department:
         "free_cubicles",
         "hold_ambulances",
         "index",
+        "los_factor",
         "misrecord",
         "on_duty",
         "params",
@@ -86,6 +88,8 @@ class Department:
         self.misrecord = 0.0
         self.curate_survey = 0.0
         self.clinician_early_discharge = [0.0] * clinician_agents
+        self.clinician_pace = [0.0] * clinician_agents  # pace capability of each clinician
+        self.los_factor = 1.0  # inpatient stays of new admissions, from the discharge drive
         self.period: list[int] = []
         self.threshold: float | None = None  # the clock point the regime rewards beating
 
@@ -283,6 +287,12 @@ class PatientFlow:
             if cols["ambulance"][pid]:
                 dept.amb_inside -= 1
             need = cols["treatment_min"][pid]
+            pace = dept.clinician_pace[cols["clinician"][pid]]
+            if pace > 0.0:
+                p = self.params
+                need *= 1.0 - p.pace_max_cut * pace
+                if pace > p.pace_safe:
+                    cols["incomplete"][pid] = p.pace_harm * (pace - p.pace_safe)
             duration = need
             threshold = dept.threshold
             if threshold is not None and not cols["admit"][pid]:
@@ -397,7 +407,7 @@ class PatientFlow:
         self._start_treatments(dept)
 
     def _to_bed(self, dept: Department, pid: int) -> None:
-        release = self.now + self.cols["los_min"][pid]
+        release = self.now + self.cols["los_min"][pid] * dept.los_factor
         self._push(self._ward_time(release), _BED_FREE, dept.index)
         self._leave(dept, pid, ADMITTED)
 

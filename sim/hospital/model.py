@@ -10,6 +10,7 @@ import pandas as pd
 from mesa.time import Priority, Schedule
 
 from sim.behaviour import DecisionMaker, assign_types
+from sim.behaviour.levers import DISHONEST
 from sim.hospital.agents import LEVER_KINDS, Clinician, EDManager
 from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalGenerator
 from sim.hospital.flow import PatientFlow
@@ -129,6 +130,8 @@ class HospitalModel(ServiceModel):
                 + p.burnout_corridor_weight * corridor / staff
                 + p.burnout_moral_weight * self._moral_load(i)
             )
+            if self.improvement.enabled:
+                load += p.burnout_improvement_weight * self._improvement_load(i)
             value = self.burnout[i] + p.burnout_rate * (load - p.burnout_recovery_load)
             self.burnout[i] = min(1.0, max(0.0, value))
             today.append(self.burnout[i])
@@ -140,8 +143,15 @@ class HospitalModel(ServiceModel):
         agents = [self.managers[ed], *self.clinicians[ed]]
         total = 0.0
         for agent in agents:
-            used = sum(v for k, v in agent.levels.items() if LEVER_KINDS[k] != "care")
+            used = sum(v for k, v in agent.levels.items() if LEVER_KINDS[k] in DISHONEST)
             total += agent.motivation.moral_cost * used
+        return total / len(agents)
+
+    def _improvement_load(self, ed: int) -> float:
+        """Mean over the ED's agents of the improvement effort they put in."""
+        agents = [self.managers[ed], *self.clinicians[ed]]
+        total = sum(v for a in agents for k, v in a.levels.items()
+                    if LEVER_KINDS[k] == "improvement")  # fmt: skip
         return total / len(agents)
 
     # ---- the decision period (see ServiceModel) ----------------------------------------------

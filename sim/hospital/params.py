@@ -276,6 +276,41 @@ class HospitalParams(_Strict):
         description="Load added per unit of gaming against one's "
         "motivation (moral injury; assumption).",
     )
+    burnout_improvement_weight: float = Field(
+        default=0.15,
+        ge=0,
+        allow_inf_nan=False,
+        description="Load added per unit of improvement effort (working faster, driving "
+        "discharges) averaged over the ED's decision-makers (assumption).",
+    )
+    pace_max_cut: float = Field(
+        default=0.15,
+        ge=0.0,
+        lt=1.0,
+        allow_inf_nan=False,
+        description="Share of treatment time a clinician at full pace capability saves "
+        "(assumption, of the order of the ~10% shorter stays Gruber, Hoe & Stoye 2023 found "
+        "for patients the 4-hour target affected).",
+    )
+    pace_safe: Probability = Field(
+        default=0.6,
+        description="Pace capability beyond which faster treatment leaves care unfinished "
+        "(assumption).",
+    )
+    pace_harm: Probability = Field(
+        default=0.3,
+        description="Share of care left unfinished per unit of pace capability beyond "
+        "`pace_safe` (assumption; raises re-attendance and lowers experience like an early "
+        "discharge).",
+    )
+    discharge_drive_los_cut: float = Field(
+        default=0.1,
+        ge=0.0,
+        lt=1.0,
+        allow_inf_nan=False,
+        description="Share of inpatient stay a ward discharge drive at full capability cuts "
+        "for patients admitted from the ED (assumption: 'stays shortened a little').",
+    )
     burnout_absence_max: Probability = Field(
         default=0.15,
         description="Share of clinicians absent at full burnout (assumption; "

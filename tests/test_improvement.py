@@ -1,0 +1,152 @@
+"""Improvement: a lever kind that changes what the service can do, within an effort budget."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sim
+from sim.behaviour import (
+    Capability,
+    ImprovementSettings,
+    Lever,
+    MotivationType,
+    budget_scale,
+    steady_state,
+)
+from sim.experiments.stats import t_interval
+from sim.hospital import HospitalModel
+from sim.service import RunSettings
+
+RESOURCES = "scenarios/ae_target_with_resources.toml"
+REPLICATIONS = 8
+
+
+def test_a_lever_of_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match=r"unknown kind 'magic'.*improvement"):
+        Lever("x", "magic")
+
+
+def test_improvement_costs_effort_but_no_moral_cost():
+    gamer = MotivationType("t", intrinsic=0.5, moral_cost=0.4, forbids=frozenset(), effort=0.05)
+    assert gamer.cost(Lever("i", "improvement"), 1.0) == pytest.approx(0.05)
+    assert gamer.cost(Lever("g", "gaming"), 1.0) == pytest.approx(0.45)
+
+
+@given(level=st.floats(0.0, 1.0), build=st.floats(0.01, 1.0), decay=st.floats(0.0, 1.0),
+       periods=st.integers(1, 60))  # fmt: skip
+def test_capability_stays_in_range_and_moves_toward_its_steady_state(level, build, decay,
+                                                                      periods):  # fmt: skip
+    settings = ImprovementSettings(enabled=True, build_rate=build, decay_rate=decay)
+    capability = Capability(["x"], settings)
+    target = steady_state(level, settings)
+    gaps = []
+    for _ in range(periods):
+        capability.update({"x": level})
+        assert 0.0 <= capability.stock["x"] <= 1.0
+        gaps.append(abs(capability.stock["x"] - target))
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(gaps))
+
+
+def test_capability_builds_over_weeks_and_decays_when_not_kept_up():
+    capability = Capability(["pace"], ImprovementSettings(enabled=True))
+    capability.update({"pace": 1.0})
+    assert 0.0 < capability.stock["pace"] < 0.5  # one week buys little
+    for _ in range(20):
+        capability.update({"pace": 1.0})
+    built = capability.stock["pace"]
+    assert built > 0.95
+    for _ in range(10):
+        capability.update({"pace": 0.0})
+    assert capability.stock["pace"] < 0.5 * built
+
+
+def test_redesign_succeeds_by_chance_and_never_below_its_floor():
+    settings = ImprovementSettings(enabled=True, redesign_success=0.5, redesign_gain=0.2,
+                                   redesign_floor=0.7)  # fmt: skip
+    capability = Capability([], settings)
+    assert not capability.redesign(1.0, 0.6)  # failed: effort spent for nothing
+    assert not capability.redesign(0.0, 0.0)  # not tried
+    assert capability.redesign(1.0, 0.1)
+    assert capability.redesign_factor == pytest.approx(0.8)
+    for _ in range(5):
+        capability.redesign(1.0, 0.0)
+    assert capability.redesign_factor == pytest.approx(0.7)
+
+
+def test_the_effort_budget_scales_chosen_levels_in_proportion():
+    assert budget_scale({"a": 1.0, "b": 1.0}, None) == 1.0
+    assert budget_scale({"a": 1.0, "b": 1.0}, 2.0) == 1.0
+    assert budget_scale({"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0}, 2.0) == pytest.approx(0.5)
+    assert budget_scale({}, 1.0) == 1.0
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("improvement.build_rate", float("inf")), ("improvement.decay_rate", 1.5),
+    ("improvement.redesign_success", float("nan")), ("behaviour.effort_budget", float("inf")),
+    ("behaviour.effort_budget", 0.0), ("hospital.pace_max_cut", 1.0),
+])  # fmt: skip
+def test_bad_improvement_settings_are_refused_naming_the_field(name, value):
+    with pytest.raises(sim.ScenarioError, match=name.replace(".", r"\.")):
+        sim.run(RESOURCES, days=1, overrides={name: value})
+
+
+def test_without_improvement_the_levers_do_not_exist():
+    scenario = sim.load_scenario("scenarios/ae_four_hour.toml")
+    assert not scenario.improvement.enabled
+    model = HospitalModel(scenario.params, RunSettings(behaviour=scenario.behaviour, days=2))
+    assert "discharge_drive" not in model.managers[0].all_levers
+    assert "pace" not in model.clinicians[0][0].all_levers
+    resources = sim.load_scenario(RESOURCES)
+    model = HospitalModel(resources.params, RunSettings(behaviour=resources.behaviour,
+                                                        improvement=resources.improvement))
+    assert "discharge_drive" in model.managers[0].all_levers
+    assert model.clinicians[0][0].capability.stock == {"pace": 0.0}
+
+
+def paired(runs, metric: str, regime: str = "kpi", reference: str = "none"):
+    """Mean and 95% t interval of `regime` minus `reference`, replication by replication."""
+    wide = runs.pivot(index="replication", columns="regime", values=metric)
+    return t_interval((wide[regime] - wide[reference]).to_numpy(dtype=float))
+
+
+@pytest.fixture(scope="module")
+def with_improvement():
+    return sim.compare(RESOURCES, replications=REPLICATIONS, workers=2, progress=False)
+
+
+@pytest.fixture(scope="module")
+def without_improvement():
+    return sim.compare(RESOURCES, replications=REPLICATIONS, workers=2, progress=False,
+                       overrides={"improvement.enabled": False})  # fmt: skip
+
+
+def spike(runs, regime: str) -> np.ndarray:
+    rows = runs[runs["regime"] == regime]
+    return (rows["last20_admitted_pct"] / rows["prior20_admitted_pct"]).to_numpy()
+
+
+def test_a_target_buys_a_spike_and_real_improvement_when_improvement_is_possible(
+    with_improvement,
+):
+    """Mason and Gruber together: the spike before 240 and shorter true stays (paired)."""
+    runs = with_improvement
+    assert spike(runs, "kpi").mean() > 1.4 and spike(runs, "none").mean() < 1.0
+    _, _, high = paired(runs, "mean_true_min")
+    assert high < 0.0  # shorter true stays than with no target, interval excluding zero
+    low, _ = paired(runs, "true_4h_pct")[1:]
+    assert low > 0.0
+    assert paired(runs, "lever_pace")[1] > 0.0  # the target makes clinicians work faster
+    assert paired(runs, "gap_4h_pct")[1] > 0.0  # ... and the dashboard still flatters
+
+
+def test_without_improvement_the_true_gain_vanishes_and_the_spike_stays(without_improvement):
+    runs = without_improvement
+    assert spike(runs, "kpi").mean() > 1.4
+    _, low, high = paired(runs, "mean_true_min")
+    assert low > -3.0 and high < 3.0  # within a few minutes of no target, either way
+    assert (runs["lever_pace"] == 0.0).all()
