@@ -247,10 +247,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"\nPaired differences from '{done.reference}' (same arrivals): mean [95% CI]")
         print(format_table(done.differences, value="difference",
                            units=_units(scenario.domain)))  # fmt: skip
+    if done.gains is not None and not done.gains.empty:
+        _print_gains(done.gains, scenario.domain)
     print(f"\nwrote {out}")
     if not args.no_figures:
         _write_figures(out)
     return 0
+
+
+def _print_gains(gains: pd.DataFrame, domain_name: str) -> None:
+    """Print how much of each regime's measured gain over the reference is real."""
+    split = get_domain(domain_name).gain
+    unit = get_domain(domain_name).metric(split.measured).unit
+    reference = gains["reference"].iloc[0]
+    print(f"\nHow much of the dashboard's gain over '{reference}' is real "
+          f"({split.measured}, {unit}): measured = true + gaming, mean [95% CI]")  # fmt: skip
+    for _, row in gains.iterrows():
+        cells = [f"{part} {row[f'{part}_gain']:+.2f} [{row[f'{part}_low']:+.2f}, "
+                 f"{row[f'{part}_high']:+.2f}]" for part in ("measured", "true", "gaming")]
+        share = row["real_share"]
+        real = f"; real share {share:.0%}" if pd.notna(share) and row["measured_gain"] > 0 else ""
+        print(f"  {row['regime']}: " + ", ".join(cells) + real)
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

@@ -100,16 +100,37 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class GainSplit:
+    """How a regime's measured gain splits into a true gain and a gaming gain.
+
+    The three metrics measure one quantity on both ledgers, so that, for each regime paired
+    with a reference, measured gain = true gain + gaming gain exactly.
+
+    Attributes:
+        measured: the measured-ledger metric (e.g. the recorded 4-hour share).
+        true: the true-ledger metric of the same quantity.
+        gaming: measured minus true (the dashboard gap).
+
+    """
+
+    measured: str
+    true: str
+    gaming: str
+
+
+@dataclass(frozen=True)
 class FigureSpec:
     """A figure: its file name, how to draw it, and which kinds of folder it applies to.
 
     `draw(folder, width=...)` takes a result folder and "double" or "single" (column width)
-    and returns a matplotlib Figure; it reads result files only.
+    and returns a matplotlib Figure; it reads result files only. `applies(domain)`, if
+    given, says whether a domain can have the figure at all.
     """
 
     name: str
     draw: Callable[..., Any]
     kinds: frozenset[str] = frozenset({"run", "compare"})
+    applies: Callable[[Domain], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,9 @@ class Domain:
         figures: figures of this domain only (drawn from its tables).
         facts: returns the published facts the domain is checked against
             (`sim.validation.Fact`s; a function, so that they load only when asked for).
+        gain: the measured, true and gap metrics of the quantity the regimes' dashboard
+            shows, for "how much of the dashboard's gain is real" (None if the domain has
+            no such pair).
         app: the module holding the domain's interactive app (its `APP`, a
             `sim.apps.AppSpec`), or None.
         documentation: the domain's ODD description, relative to the repository root; it
@@ -182,6 +206,7 @@ class Domain:
     harm_panels: tuple[Panel, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     facts: Callable[[], tuple[Any, ...]] = tuple
+    gain: GainSplit | None = None
     app: str | None = None
     documentation: str = ""
 
@@ -196,6 +221,10 @@ class Domain:
             unknown = [s.column for s in panel.series if s.column not in known]
             if unknown:
                 raise ValueError(f"domain '{self.name}': panels draw unknown metrics {unknown}")
+        if self.gain is not None:
+            unknown = [m for m in vars(self.gain).values() if m not in known]
+            if unknown:
+                raise ValueError(f"domain '{self.name}': gain names unknown metrics {unknown}")
         if self.sensitivity_output and self.sensitivity_output not in known:
             raise ValueError(
                 f"domain '{self.name}': sensitivity_output '{self.sensitivity_output}' is not "

@@ -159,6 +159,10 @@ def test_compare_writes_every_regime_and_replication(tiny, tmp_path, capsys):
     row = paired.set_index("metric").loc["measured_4h_pct"]
     by = runs.set_index(["regime", "replication"])["measured_4h_pct"]
     assert row["difference"] == pytest.approx((by["kpi"] - by["none"]).mean())
+    gains = pd.read_csv(out / "gains.csv").iloc[0]
+    assert gains["measured_gain"] == pytest.approx(row["difference"])
+    assert gains["measured_gain"] == pytest.approx(gains["true_gain"] + gains["gaming_gain"])
+    assert "How much of the dashboard's gain over 'none' is real" in stdout
 
     patients = pd.read_parquet(out / "patients.parquet")
     arrivals = {

@@ -166,7 +166,9 @@ def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind, wi
     assert (folder.kind, folder.domain) == (kind, domain)
     report = make_figures(folders[name], width=width)
     assert report.skipped == {}
-    assert {p.name for p in report.written} == file_names(SINGLE_FIGURES[domain], width)
+    expected = SINGLE_FIGURES[domain] | ({"real_gain"} if (kind, domain) == ("compare",
+                                                                           "hospital") else set())
+    assert {p.name for p in report.written} == file_names(expected, width)
     check_image_files(report.written, folders[name])
 
 
@@ -243,22 +245,22 @@ def test_dashboard_gap_matches_the_baseline_image(tmp_path):
 def test_write_figures_svg_in_place(tmp_path):
     folder = synthetic_folder(tmp_path / "synthetic")
     paths = write_figures(folder, formats=("svg",))
-    assert paths == [folder / "figures" / "dashboard_gap.svg"]
+    assert paths == [folder / "figures" / f"{n}.svg" for n in ("dashboard_gap", "real_gain")]
     assert paths[0].read_bytes().lstrip().startswith(b"<?xml")
     again = write_figures(folder, formats=("svg", "png"))  # the SVG is replaced in place
-    assert [p.name for p in again] == ["dashboard_gap.svg", "dashboard_gap.png"]
+    assert [p.name for p in again][:2] == ["dashboard_gap.svg", "dashboard_gap.png"]
     names = sorted(p.name for p in (folder / "figures").iterdir())
-    assert names == ["dashboard_gap.png", "dashboard_gap.svg"]
+    assert names == ["dashboard_gap.png", "dashboard_gap.svg", "real_gain.png", "real_gain.svg"]
     with pytest.raises(ValueError, match="formats"):
         write_figures(folder, formats=("gif",))
 
 
 def test_width_single_writes_only_the_single_column_files(tmp_path):
     folder = synthetic_folder(tmp_path / "synthetic")
-    [path] = write_figures(folder, formats=("png",), width="single")
-    assert path == folder / "figures" / "dashboard_gap_single.png"
-    check_image_files([path], folder)
-    assert [p.name for p in (folder / "figures").iterdir()] == ["dashboard_gap_single.png"]
+    paths = write_figures(folder, formats=("png",), width="single")
+    assert [p.name for p in paths] == ["dashboard_gap_single.png", "real_gain_single.png"]
+    check_image_files(paths, folder)
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == [p.name for p in paths]
 
 
 def test_an_unknown_width_is_refused_naming_the_allowed_values(tmp_path):
@@ -272,7 +274,7 @@ def test_an_unknown_width_is_refused_naming_the_allowed_values(tmp_path):
 
 def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_path):
     report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
-    assert {p.name for p in report.written} == {"dashboard_gap.png"}
+    assert {p.name for p in report.written} == {"dashboard_gap.png", "real_gain.png"}
     assert set(report.skipped) == {"time_in_department", "emergence", "harms"}
     assert "excess_deaths" in report.skipped["harms"]
     assert "patients.parquet" in report.skipped["time_in_department"]
@@ -289,7 +291,7 @@ def test_a_figure_that_fails_is_reported_and_the_others_still_written(tmp_path, 
     monkeypatch.setattr(writer, "FIGURES", (failing, *writer.FIGURES))
     report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
     assert report.skipped["broken"].startswith("failed: KeyError")
-    assert [p.name for p in report.written] == ["dashboard_gap.png"]
+    assert [p.name for p in report.written] == ["dashboard_gap.png", "real_gain.png"]
 
 
 # ---- not a result folder ------------------------------------------------------------------

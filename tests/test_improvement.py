@@ -18,7 +18,7 @@ from sim.behaviour import (
     budget_scale,
     steady_state,
 )
-from sim.experiments.stats import t_interval
+from sim.experiments.stats import gain_split, t_interval
 from sim.hospital import HospitalModel
 from sim.service import RunSettings
 
@@ -150,3 +150,11 @@ def test_without_improvement_the_true_gain_vanishes_and_the_spike_stays(without_
     _, low, high = paired(runs, "mean_true_min")
     assert low > -3.0 and high < 3.0  # within a few minutes of no target, either way
     assert (runs["lever_pace"] == 0.0).all()
+
+
+def test_the_dashboards_gain_splits_into_a_real_and_a_gaming_part(with_improvement):
+    table = gain_split(with_improvement, "measured_4h_pct", "true_4h_pct", "gap_4h_pct", "none")
+    [row] = table.to_dict("records")
+    assert row["measured_gain"] == pytest.approx(row["true_gain"] + row["gaming_gain"])
+    assert row["true_low"] > 0.0 and row["gaming_low"] > 0.0  # both parts, both real
+    assert 0.0 < row["real_share"] < 1.0

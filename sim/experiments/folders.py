@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from sim.experiments.output import manifest, output_folder, write_json
 from sim.experiments.runner import RunResult, iter_runs, warmup_days
 from sim.experiments.scenario import Scenario, ScenarioError
-from sim.experiments.stats import paired_differences, regime_table
+from sim.experiments.stats import gain_split, paired_differences, regime_table
 from sim.registry import get_domain
 
 
@@ -27,6 +27,7 @@ class Comparison:
     table: pd.DataFrame
     differences: pd.DataFrame | None
     reference: str
+    gains: pd.DataFrame | None = None
 
 
 def tagged(result: RunResult, table: pd.DataFrame) -> pd.DataFrame:
@@ -50,8 +51,9 @@ def write_comparison(
 
     Writes `summary.parquet` (one row per run), every run's tables (per-entity tables
     streamed, the others concatenated), `regimes.csv`, `differences.csv` (paired with
-    'none', or the first regime) and `manifest.json`, atomically. `observe` is called with
-    each finished run before its tables are dropped.
+    'none', or the first regime), `gains.csv` (how much of each regime's measured gain is
+    real, where the domain declares the split) and `manifest.json`, atomically. `observe`
+    is called with each finished run before its tables are dropped.
     """
     if replications < 1:
         raise ScenarioError(f"replications: must be >= 1, got {replications}")
@@ -88,8 +90,13 @@ def write_comparison(
         reference = "none" if "none" in scenario.regimes else next(iter(scenario.regimes))
         diffs = paired_differences(runs, metrics, reference) if len(scenario.regimes) > 1 else None
         table.to_csv(folder / "regimes.csv", index=False)
+        gains = None
         if diffs is not None:
             diffs.to_csv(folder / "differences.csv", index=False)
+            if domain.gain is not None:
+                split = domain.gain
+                gains = gain_split(runs, split.measured, split.true, split.gaming, reference)
+                gains.to_csv(folder / "gains.csv", index=False)
         write_json(folder / "manifest.json", manifest(
             scenario, command="compare", seed=seed if seed is not None else scenario.seed,
             replications=replications, days=days or scenario.days,
@@ -97,4 +104,4 @@ def write_comparison(
             regimes=list(scenario.regimes), overrides=overrides or {},
             common_random_numbers=True,
         ))  # fmt: skip
-    return Comparison(out, runs, table, diffs, reference)
+    return Comparison(out, runs, table, diffs, reference, gains)

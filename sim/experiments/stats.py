@@ -104,6 +104,33 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
+def gain_split(
+    runs: pd.DataFrame, measured: str, true: str, gaming: str, reference: str
+) -> pd.DataFrame:
+    """How much of each regime's measured gain over `reference` is real, paired.
+
+    One row per regime: the paired measured gain, true gain and gaming gain (measured =
+    true + gaming, replication by replication) with t intervals, and the share of the
+    measured gain that is real (NaN where the measured gain is nil).
+    """
+    diffs = paired_differences(runs, [measured, true, gaming], reference)
+    rows = []
+    for regime, group in diffs.groupby("regime", sort=False):
+        cells = group.set_index("metric")
+        row: dict[str, object] = {"regime": regime, "reference": reference}
+        for part, metric in (("measured", measured), ("true", true), ("gaming", gaming)):
+            if metric not in cells.index:
+                continue
+            row[f"{part}_gain"] = float(cells.at[metric, "difference"])
+            row[f"{part}_low"] = float(cells.at[metric, "t_low"])
+            row[f"{part}_high"] = float(cells.at[metric, "t_high"])
+        gain = row.get("measured_gain", math.nan)
+        real = row.get("true_gain", math.nan)
+        row["real_share"] = real / gain if gain and math.isfinite(gain) else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _cell(mean: float, low: float, high: float) -> str:
     if math.isnan(mean):
         return "-"

@@ -15,6 +15,7 @@ docs/figures.md. Figures of one domain's tables live in that domain's package
 
 from sim.figures.data import FigureSkipped, FolderError, ResultFolder, load_folder
 from sim.figures.emergence import emergence
+from sim.figures.gains import real_gain
 from sim.figures.ledgers import dashboard_gap, harms
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 from sim.figures.writer import (
@@ -38,6 +39,7 @@ __all__ = [
     "harms",
     "load_folder",
     "make_figures",
+    "real_gain",
     "save_figure",
     "sensitivity_bars",
     "sweep_heatmap",

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from sim.domain import FigureSpec
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.emergence import emergence
+from sim.figures.gains import real_gain
 from sim.figures.ledgers import dashboard_gap, harms
 from sim.figures.style import WIDTHS, Width, house_style
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
@@ -42,6 +43,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("dashboard_gap", dashboard_gap, SINGLE),
     FigureSpec("harms", harms, SINGLE),
     FigureSpec("emergence", emergence, SINGLE),
+    FigureSpec("real_gain", real_gain, frozenset({"compare"}),
+               applies=lambda domain: domain.gain is not None),
     FigureSpec("sweep_heatmap", sweep_heatmap, frozenset({"sweep"})),
     FigureSpec("sensitivity", sensitivity_bars, frozenset({"sweep"})),
 )
@@ -59,10 +62,15 @@ class FigureReport:
 def applicable(folder: ResultFolder) -> list[FigureSpec]:
     """The figures defined for this kind of folder and its domain: the domain's first."""
     try:
-        own = folder.domain_spec().figures
+        domain = folder.domain_spec()
     except FigureSkipped:  # a domain not registered here: only the shared figures
-        own = ()
-    return [spec for spec in (*own, *FIGURES) if folder.kind in spec.kinds]
+        domain = None
+    own = domain.figures if domain is not None else ()
+    return [
+        spec for spec in (*own, *FIGURES)
+        if folder.kind in spec.kinds
+        and (spec.applies is None or (domain is not None and spec.applies(domain)))
+    ]  # fmt: skip
 
 
 def save_figure(

@@ -7,7 +7,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sim.domain import MEASURED, TRUE, Domain, FigureSpec, Metric, Panel, Series, TableSpec
+from sim.domain import (
+    MEASURED,
+    TRUE,
+    Domain,
+    FigureSpec,
+    GainSplit,
+    Metric,
+    Panel,
+    Series,
+    TableSpec,
+)
 from sim.domain import lever_metrics as _lever_metrics
 from sim.hospital.agents import ALL_LEVERS
 from sim.hospital.arrivals import MINUTES_PER_DAY
@@ -147,6 +157,7 @@ DOMAIN = Domain(
     harm_panels=HARM_PANELS,
     figures=(FigureSpec("time_in_department", _time_in_department),),
     facts=_facts,
+    gain=GainSplit("measured_4h_pct", "true_4h_pct", "gap_4h_pct"),
     documentation="docs/hospital_odd.md",
     app="sim.hospital.app",
 )  # fmt: skip
