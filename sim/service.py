@@ -30,11 +30,13 @@ from sim.behaviour import BehaviourSettings, DecisionMaker, ImprovementSettings,
 from sim.mesa_engine import event_driven, release
 from sim.regimes import (
     AuditSettings,
+    FunderSettings,
     KPISpec,
     LeagueTable,
     NoTargetSpec,
     OKRSpec,
     Stakes,
+    allocate,
     build_scorer,
     inspect,
     league_rewards,
@@ -58,6 +60,7 @@ class RunSettings:
         audit: inspections, detection and sanction.
         league: whether rankings are published and what rank is worth.
         improvement: whether and how decision-makers can improve the service.
+        funder: who reads the dashboard and shares out extra capacity, and how.
         seed: the master seed, or (seed, replication) for common random numbers.
         days: simulated days.
         warmup_days: days at the start that summaries leave out.
@@ -73,6 +76,7 @@ class RunSettings:
     audit: AuditSettings = field(default_factory=AuditSettings)
     league: LeagueTable = field(default_factory=LeagueTable)
     improvement: ImprovementSettings = field(default_factory=ImprovementSettings)
+    funder: FunderSettings = field(default_factory=FunderSettings)
     seed: Seed = 0
     days: float = 365.0
     warmup_days: float = 0.0
@@ -135,6 +139,9 @@ class ServiceModel(mesa.Model):
         self.audit = settings.audit
         self.league = settings.league
         self.improvement = settings.improvement
+        self.funder = settings.funder
+        self.funds: list[float] = []  # each site's current allocation, in surge units
+        self.last_funding_day = 0.0
         self.days = float(settings.days)
         self.warmup_days = float(settings.warmup_days)
         self.scorer = build_scorer(settings.regime_name, settings.regime)
@@ -210,6 +217,10 @@ class ServiceModel(mesa.Model):
     def targets_reviewed(self) -> None:
         """React to the regime's review (e.g. read the targets the levers act at)."""
 
+    def site_need(self, site: int) -> float:
+        """A site's demand since the funder's last review (for the 'need' rule)."""
+        return 1.0
+
     def peer_groups(self) -> list[Sequence[DecisionMaker]]:
         """Every decision-maker, in groups of peers who may imitate each other."""
         raise NotImplementedError
@@ -224,12 +235,16 @@ class ServiceModel(mesa.Model):
         day = self.day
         self.begin_period(day)
         judged: list[Judged] = []
+        leads: list[Judged] = []  # each site's lead, whose scope is the whole site
+        if not self.funds:
+            self.funds = [0.0] * self.sites()
         for site in range(self.sites()):
             first = len(judged)
             for agent, scope in self.scopes(site, day):
                 measured, true, quality = self.measure(site, scope, day)
                 score = self.scorer.score(agent.unit, measured) if self.scorer.measures else 0.0
                 judged.append(Judged(agent, site, scope, measured, true, quality, score))
+            leads.append(judged[first])
             self._record_period(site, day, judged[first:])
             self.end_period(site)
         by_role: dict[str, list[float]] = {}
@@ -243,12 +258,23 @@ class ServiceModel(mesa.Model):
             item.agent.capability.update(item.agent.levels)  # the period's improvement effort
         self.scorer.review(day, self.context(day))
         self.targets_reviewed()
+        self._fund(day, leads)
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
         for group in self.peer_groups():
             for agent in group:
                 agent.choose(self.rng, group, imitate)
                 agent.apply()
         self.last_decision_day = day
+
+    def _fund(self, day: float, leads: list[Judged]) -> None:
+        """The funder's review: share out the budget by what the dashboard shows."""
+        rule = self.funder.rule
+        if rule == "none" or day - self.last_funding_day < self.funder.review_days:
+            return
+        met = [self.scorer.met(lead.score) for lead in leads]
+        need = [self.site_need(lead.site) for lead in leads]
+        self.funds = allocate(rule, self.funder.budget, met, need)
+        self.last_funding_day = day
 
     def settle(
         self, agent: DecisionMaker, score: float, league_reward: float, quality: float
@@ -275,6 +301,8 @@ class ServiceModel(mesa.Model):
         row.update(self.period_columns(site, day, lead))
         row["regime_score"] = lead.score
         row["true_quality"] = lead.quality
+        if self.funder.rule != "none":
+            row["funds"] = self.funds[site]
         for key, value in lead.measured.items():
             row[f"measured_{key}"] = value
             row[f"true_{key}"] = lead.true[key]

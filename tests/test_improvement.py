@@ -20,6 +20,7 @@ from sim.behaviour import (
 )
 from sim.experiments.stats import gain_split, t_interval
 from sim.hospital import HospitalModel
+from sim.regimes import allocate
 from sim.service import RunSettings
 
 RESOURCES = "scenarios/ae_target_with_resources.toml"
@@ -85,7 +86,17 @@ def test_the_effort_budget_scales_chosen_levels_in_proportion():
     assert budget_scale({}, 1.0) == 1.0
 
 
+def test_the_funder_shares_its_budget_by_the_declared_rule():
+    met = [True, False, False, None]
+    assert allocate("rescue", 40.0, met, [1, 1, 1, 1]) == [0.0, 20.0, 20.0, 0.0]
+    assert allocate("reward", 40.0, met, [1, 1, 1, 1]) == [40.0, 0.0, 0.0, 0.0]
+    assert allocate("need", 40.0, met, [1, 3, 0, 0]) == [10.0, 30.0, 0.0, 0.0]
+    assert allocate("none", 40.0, met, [1, 1, 1, 1]) == [0.0] * 4
+    assert allocate("rescue", 40.0, [None, None], [1, 1]) == [0.0, 0.0]  # no target: unspent
+
+
 @pytest.mark.parametrize(("name", "value"), [
+    ("funder.budget", float("inf")), ("funder.rule", "bribe"), ("funder.review_days", 0),
     ("improvement.build_rate", float("inf")), ("improvement.decay_rate", 1.5),
     ("improvement.redesign_success", float("nan")), ("behaviour.effort_budget", float("inf")),
     ("behaviour.effort_budget", 0.0), ("hospital.pace_max_cut", 1.0),
@@ -122,7 +133,8 @@ def with_improvement():
 @pytest.fixture(scope="module")
 def without_improvement():
     return sim.compare(RESOURCES, replications=REPLICATIONS, workers=2, progress=False,
-                       overrides={"improvement.enabled": False})  # fmt: skip
+                       overrides={"improvement.enabled": False,
+                                  "funder.rule": "none"})  # fmt: skip
 
 
 def spike(runs, regime: str) -> np.ndarray:
@@ -140,8 +152,13 @@ def test_a_target_buys_a_spike_and_real_improvement_when_improvement_is_possible
     assert high < 0.0  # shorter true stays than with no target, interval excluding zero
     low, _ = paired(runs, "true_4h_pct")[1:]
     assert low > 0.0
+    assert paired(runs, "excess_deaths")[2] < 0.0  # fewer deaths among admitted patients
     assert paired(runs, "lever_pace")[1] > 0.0  # the target makes clinicians work faster
     assert paired(runs, "gap_4h_pct")[1] > 0.0  # ... and the dashboard still flatters
+    # the rescue funder reads the dashboard: money follows the target, not need
+    by_regime = runs.groupby("regime")["surge_beds_funded"].mean()
+    assert by_regime["kpi"] > 0.0 and by_regime["none"] == 0.0
+    assert runs.loc[runs["regime"] == "kpi", "surge_bed_days"].gt(0).all()
 
 
 def test_without_improvement_the_true_gain_vanishes_and_the_spike_stays(without_improvement):

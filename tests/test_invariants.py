@@ -41,8 +41,14 @@ def small_scenario(
     enabled: bool = True,
     stakes: float = 1.0,
     period_days: float = 1.0,
+    improving: bool = False,
+    funder: str = "none",
 ) -> Scenario:
-    """The default scenario shrunk to small EDs; `pressure` < 1 means too little capacity."""
+    """The default scenario shrunk to small EDs; `pressure` < 1 means too little capacity.
+
+    `improving` turns the improvement levers on (with an effort budget); `funder` is the
+    funder's rule, with escalation beds to share every two days.
+    """
     data = dict(BASE)
     eds = []
     for i, per_day in enumerate(arrivals):
@@ -65,7 +71,10 @@ def small_scenario(
         **BASE["behaviour"],
         "enabled": enabled,
         "decision_period_days": period_days,
+        "effort_budget": 2.0 if improving else None,
     }
+    data["improvement"] = {"enabled": improving}
+    data["funder"] = {"rule": funder, "budget": 12.0, "review_days": 2.0}
     return validate(data, "(test)")
 
 
@@ -78,6 +87,8 @@ scenarios = st.builds(
     enabled=st.booleans(),
     stakes=st.sampled_from([0.0, 1.0, 5.0]),
     period_days=st.sampled_from([1.0, 3.0, 7.0]),
+    improving=st.booleans(),
+    funder=st.sampled_from(["none", "rescue", "reward", "need"]),
 )
 seeds = st.integers(0, 2**32 - 1)
 
@@ -312,3 +323,16 @@ def test_adding_a_stream_never_changes_the_others(seed, replication, extra):
     for name in base:  # a stream's numbers depend on its name, not its position or company
         assert before[name].random() == after[name].random()
     assert before["arrivals"].random() != before["behaviour"].random()
+
+
+def test_invariants_hold_when_escalation_beds_open_and_close():
+    """A pinned case where the funder pays for beds that managers open and later close."""
+    scenario = small_scenario([110.0, 80.0], days=20, pressure=0.8, stakes=5.0,
+                              improving=True, funder="rescue")  # fmt: skip
+    result = run(scenario, regime="kpi", seed=2)
+    assert result.summary["surge_bed_days"] > 0
+    funds = result.tables["periods"]["funds"]
+    assert funds.max() > 0 and (funds.diff().fillna(0) != 0).any()  # allocations change
+    check_accounting(result)
+    check_times(result)
+    check_gaming(result)

@@ -95,7 +95,8 @@ def run_settings(
     return RunSettings(
         regime_name=regime, regime=scenario.regimes[regime], behaviour=scenario.behaviour,
         stakes=scenario.stakes, audit=scenario.audit, league=scenario.league_table,
-        improvement=scenario.improvement, seed=(seed, replication), days=days,
+        improvement=scenario.improvement, funder=scenario.funder, seed=(seed, replication),
+        days=days,
         warmup_days=warmup_days(scenario, days),
     )  # fmt: skip
 

@@ -19,7 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from sim.behaviour import BehaviourSettings, ImprovementSettings
 from sim.experiments.design import SweepSpec
-from sim.regimes import AuditSettings, LeagueTable, RegimeSpec, Stakes, check_measures
+from sim.regimes import (
+    AuditSettings,
+    FunderSettings,
+    LeagueTable,
+    RegimeSpec,
+    Stakes,
+    check_measures,
+)
 from sim.registry import domain_names, get_domain
 
 
@@ -49,6 +56,7 @@ class Scenario(BaseModel):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     league_table: LeagueTable = Field(default_factory=LeagueTable)
     improvement: ImprovementSettings = Field(default_factory=ImprovementSettings)
+    funder: FunderSettings = Field(default_factory=FunderSettings)
     regimes: dict[str, RegimeSpec] = Field(min_length=1)
     sweep: SweepSpec | None = None
 

@@ -22,6 +22,9 @@ MANAGER_LEVERS = (
           "Record a departure time just inside the threshold for a patient who breached."),
     Lever("curate_survey", "gaming",
           "Steer the patient-experience survey toward patients with short stays."),
+    Lever("surge", "improvement",
+          "Open the escalation beds the funder pays for (the share given by the intensity), "
+          "with the extra shifts they need: more beds, more burnout."),
     Lever("discharge_drive", "improvement",
           "Drive ward discharges: inpatient stays of ED admissions shortened a little, so "
           "beds free sooner and exit block eases."),
@@ -63,6 +66,8 @@ class EDManager(DecisionMaker):
         dept.corridor_care = self.level("corridor_care")
         dept.misrecord = self.level("misrecord")
         dept.curate_survey = self.level("curate_survey")
+        funded = self.model.funds[dept.index] if self.model.funds else 0.0
+        self.model.flow.set_surge(dept, round(self.level("surge") * funded))
         cut = self.model.params.discharge_drive_los_cut
         dept.los_factor = 1.0 - cut * self.capability.stock.get("discharge_drive", 0.0)
 

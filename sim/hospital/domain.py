@@ -79,6 +79,10 @@ METRICS = (
            "true", "lower", "ambulance arrivals after the warm-up", headline=False),
     Metric("bed_occupancy_pct", "Inpatient bed occupancy", "%", "true",
            denominator="EDs and days after the warm-up", headline=False),
+    Metric("surge_beds_funded", "Escalation beds the funder paid for", "beds (all EDs)",
+           "measured", denominator="mean over periods after the warm-up", headline=False),
+    Metric("surge_bed_days", "Escalation beds opened", "bed-days per run", "behaviour",
+           denominator=PER_RUN, headline=False),
     Metric("last20_admitted_pct", "Admitted patients leaving at 220-240 minutes, as recorded",
            "%", "measured", denominator="admitted departures", headline=False),
     Metric("prior20_admitted_pct", "Admitted patients leaving at 200-220 minutes, as "

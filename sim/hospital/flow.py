@@ -64,6 +64,8 @@ class Department:
         "params",
         "period",
         "queue",
+        "surge_beds",
+        "surge_closing",
         "threshold",
     )
 
@@ -90,6 +92,8 @@ class Department:
         self.clinician_early_discharge = [0.0] * clinician_agents
         self.clinician_pace = [0.0] * clinician_agents  # pace capability of each clinician
         self.los_factor = 1.0  # inpatient stays of new admissions, from the discharge drive
+        self.surge_beds = 0  # escalation beds funded and open
+        self.surge_closing = 0  # escalation beds to close as their patients leave
         self.period: list[int] = []
         self.threshold: float | None = None  # the clock point the regime rewards beating
 
@@ -193,6 +197,24 @@ class PatientFlow:
             else:
                 break
         self.now = until
+
+    def set_surge(self, dept: Department, beds: int) -> None:
+        """Open or close escalation beds so that `beds` are funded and staffed.
+
+        Opening a bed frees it at once (a boarder waiting for one is admitted); a bed to
+        close is taken from the free beds, or else closes when its patient leaves.
+        """
+        change = beds - dept.surge_beds
+        dept.surge_beds = beds
+        if change > 0:
+            cancelled = min(change, dept.surge_closing)
+            dept.surge_closing -= cancelled
+            for _ in range(change - cancelled):
+                self._bed_free(dept.index)
+        elif change < 0:
+            idle = min(-change, dept.beds_free)
+            dept.beds_free -= idle
+            dept.surge_closing += -change - idle
 
     def set_on_duty(self, dept: Department, clinicians: int) -> None:
         """Change the number of clinicians on shift and start work if any are free."""
@@ -390,6 +412,9 @@ class PatientFlow:
 
     def _bed_free(self, ed: int) -> None:
         dept = self.departments[ed]
+        if dept.surge_closing:  # an escalation bed no longer funded closes as it empties
+            dept.surge_closing -= 1
+            return
         if not dept.bed_queue:
             dept.beds_free += 1
             return

@@ -67,6 +67,7 @@ class HospitalModel(ServiceModel):
         self._arrived_at_last_decision = 0
         self._last_decision_min = 0.0
         self.bed_occupancy: list[list[float]] = [[] for _ in range(n_eds)]
+        self.surge_bed_hours = 0.0  # escalation beds open, summed hour by hour after warm-up
 
         self.schedule_recurring(
             self._on_day, Schedule(interval=MINUTES_PER_DAY, start=0.0), Priority.HIGH
@@ -110,7 +111,10 @@ class HospitalModel(ServiceModel):
                 on_duty = max(on_duty, 1)
             self.flow.set_on_duty(dept, on_duty)
             utilisation = dept.busy / dept.on_duty if dept.on_duty else 0.0
-            occupancy = 1.0 - dept.beds_free / dept.params.beds if dept.params.beds else 0.0
+            beds = dept.params.beds + dept.surge_beds
+            occupancy = 1.0 - dept.beds_free / beds if beds else 0.0
+            if self.time >= self.warmup_days * MINUTES_PER_DAY:
+                self.surge_bed_hours += dept.surge_beds
             self._hourly[i].append((min(utilisation, 1.0), dept.corridor_used, occupancy))
 
     def _update_burnout(self) -> None:
@@ -202,6 +206,13 @@ class HospitalModel(ServiceModel):
     def end_period(self, site: int) -> None:
         """Start the ED's next period with no departures."""
         self.flow.departments[site].period = []
+
+    def site_need(self, site: int) -> float:
+        """Arrivals at the ED since the funder's last review."""
+        cols = self.flow.cols
+        first = bisect_left(cols["arrival_min"], self.last_funding_day * MINUTES_PER_DAY)
+        last = bisect_left(cols["arrival_min"], self.time)
+        return float(np.count_nonzero(np.asarray(cols["ed"][first:last]) == site))
 
     def context(self, day: float) -> dict[str, float]:
         """Demand: arrivals per day since the last decision."""

@@ -6,6 +6,7 @@ asks for; the regime turns them into a score in [0, 1].
 """
 
 from sim.regimes.audit import inspect
+from sim.regimes.funder import FunderSettings, allocate
 from sim.regimes.league import league_rewards
 from sim.regimes.measures import MeasureDefinition, check_measures, measures_of
 from sim.regimes.scorers import KPIScorer, OKRScorer, Scorer, build_scorer, measure_key
@@ -23,6 +24,7 @@ from sim.regimes.specs import (
 
 __all__ = [
     "AuditSettings",
+    "FunderSettings",
     "KPIScorer",
     "KPISpec",
     "KeyResultSpec",
@@ -35,6 +37,7 @@ __all__ = [
     "RegimeSpec",
     "Scorer",
     "Stakes",
+    "allocate",
     "build_scorer",
     "check_measures",
     "inspect",
