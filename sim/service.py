@@ -307,10 +307,14 @@ class ServiceModel(mesa.Model):
             row[f"measured_{key}"] = value
             row[f"true_{key}"] = lead.true[key]
         settings: dict[str, list[float]] = {}
+        stocks: dict[str, list[float]] = {}
         for item in judged:
             for name, level in item.agent.levels.items():
                 settings.setdefault(name, []).append(level)
+            for name, stock in item.agent.capability.stock.items():
+                stocks.setdefault(name, []).append(stock)
         row.update({f"lever_{k}": float(np.mean(v)) for k, v in settings.items()})
+        row.update({f"capability_{k}": float(np.mean(v)) for k, v in stocks.items()})
         self.period_rows.append(row)
 
     def _record_decision(self, item: Judged, day: float, payoff: Payoff, found: list) -> None:

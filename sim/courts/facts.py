@@ -44,6 +44,7 @@ FACTS: tuple[Fact, ...] = (
         "41,045 (Mar 2020) to 67,284 (Dec 2023): about +14% a year", "Ministry of Justice "
         "criminal court statistics", COURTS, of("none", "backlog_growth_pct"), low=5.0,
         high=40.0, target=14.0, unit="%",
+        role="fitted",
     ),
     Fact(
         "backlog_over_1y", "Share of the backlog over a year old (no target)",
@@ -54,6 +55,7 @@ FACTS: tuple[Fact, ...] = (
         "ineffective_trials", "Ineffective trials, share of trials heard (no target)",
         "13-19% before 2020; 27% (Dec 2023)", "MoJ criminal court statistics", COURTS,
         of("none", "ineffective_trial_pct"), low=13.0, high=27.0, target=19.0, unit="%",
+        role="fitted",
     ),
     Fact(
         "cracked_trials", "Cracked trials, share of trials heard (no target)",
@@ -64,6 +66,7 @@ FACTS: tuple[Fact, ...] = (
         "guilty_pleas", "Share of concluded cases ending in a guilty plea (no target)",
         "~70% of Crown Court defendants", "MoJ criminal court statistics", COURTS,
         of("none", "guilty_plea_pct"), low=65.0, high=75.0, target=70.0, unit="%",
+        role="fitted",
     ),
     Fact(
         "withdrawal_rises_with_delay", "Victims withdraw more the longer cases wait "
@@ -72,5 +75,6 @@ FACTS: tuple[Fact, ...] = (
         "CPS data as reported", COURTS, of("none", "withdrawal_rate_ratio"), low=1.0,
         unit="ratio", note="the withdrawal hazard is an input that rises with delay; this "
         "checks it survives the case flow",
+        role="input",
     ),
 )

@@ -37,9 +37,17 @@ def default_doc() -> Path | None:
     return doc if doc.exists() else None
 
 
+ROLES = ("held out", "fitted", "input")
+
+
 @dataclass(frozen=True)
 class Fact:
-    """A published regularity and how the model is held to it."""
+    """A published regularity and how the model is held to it.
+
+    `role` says what the fact can prove: "held out" (nothing was fitted to it, so it tests
+    the model), "fitted" (a parameter was calibrated to it, so reproducing it is by
+    construction) or "input" (the mechanism takes it as given).
+    """
 
     key: str
     statement: str
@@ -52,6 +60,12 @@ class Fact:
     target: float | None = None
     unit: str = ""
     note: str = ""
+    role: str = "held out"
+
+    def __post_init__(self) -> None:
+        """Refuse an unknown role."""
+        if self.role not in ROLES:
+            raise ValueError(f"fact '{self.key}': unknown role '{self.role}'; allowed: {ROLES}")
 
     @property
     def regimes(self) -> tuple[str, ...] | None:

@@ -33,6 +33,7 @@ def terminal_table(table: pd.DataFrame) -> str:
         "fact": table["fact"], "published": table["published"].str.slice(0, 48),
         "simulated [95% CI]": table.apply(simulated_text, axis=1),
         "accepted": table["accepted"], "verdict": table["verdict"],
+        "role": table.get("role", ""),
     })  # fmt: skip
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         return frame.to_string(index=False)
@@ -45,13 +46,14 @@ def markdown_table(
 
     `figures` are (caption, path relative to the Markdown file) pairs shown below the table.
     """
-    lines = [header, "", "| fact | published | source | simulated (95% CI) | accepted | verdict |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [header, "", "| fact | published | source | simulated (95% CI) | accepted | verdict "
+             "| role |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     for _, row in table.iterrows():
         note = f" ({row['note']})" if row["note"] else ""
         lines.append(
             f"| {row['statement']} | {row['published']} | {row['source']} | "
-            f"{simulated_text(row)} | {row['accepted']} | **{row['verdict']}**{note} |"
+            f"{simulated_text(row)} | {row['accepted']} | **{row['verdict']}**{note} | "
+            f"{row.get('role', '')} |"
         )
     for caption, path in figures or []:
         lines += ["", f"![{caption}]({path})"]

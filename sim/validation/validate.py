@@ -101,7 +101,7 @@ def check(facts: Sequence[Fact], found: dict[str, list[Replication]]) -> pd.Data
             "fact": fact.key, "statement": fact.statement, "published": fact.published,
             "source": fact.source, "unit": fact.unit, "accepted": accepted(fact),
             "simulated": mean, "ci_low": low, "ci_high": high,
-            "verdict": verdict(fact, mean, low, high), "note": fact.note,
+            "verdict": verdict(fact, mean, low, high), "role": fact.role, "note": fact.note,
         })  # fmt: skip
     return pd.DataFrame(rows)
 
