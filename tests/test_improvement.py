@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.behaviour import (
+    BehaviourSettings,
     Capability,
     ImprovementSettings,
     Lever,
@@ -175,3 +176,30 @@ def test_the_dashboards_gain_splits_into_a_real_and_a_gaming_part(with_improveme
     assert row["measured_gain"] == pytest.approx(row["true_gain"] + row["gaming_gain"])
     assert row["true_low"] > 0.0 and row["gaming_low"] > 0.0  # both parts, both real
     assert 0.0 < row["real_share"] < 1.0
+
+
+def test_judicial_case_management_shortens_trials_without_rushing():
+    """Agreed facts: a managed trial needs less time, and no verdict is rushed."""
+    from sim.courts import CourtModel, cases_table
+
+    scenario = sim.load_scenario("scenarios/courts_time_to_trial.toml")
+    improvement = ImprovementSettings(enabled=True, decay_rate=0.0)  # stocks stay where set
+
+    def cases(managed: bool):
+        model = CourtModel(scenario.params, RunSettings(
+            behaviour=BehaviourSettings(enabled=False), improvement=improvement, days=60,
+            seed=1))  # fmt: skip
+        for judge in (j for group in model.judges for j in group):
+            judge.capability.stock["case_management"] = 1.0 if managed else 0.0
+            judge.apply()
+        model.run()
+        return cases_table(model)
+
+    managed, plain = cases(True), cases(False)
+    tried = managed["trial_start_day"].notna().to_numpy()
+    ratio = managed["trial_days_needed"][tried] / plain["trial_days_needed"][tried]
+    cut = scenario.params.case_management_cut
+    assert np.allclose(ratio, 1.0 - cut)
+    given = managed["trial_days_given"][tried] / managed["trial_days_needed"][tried]
+    assert (given >= 1.0 - 1e-9).mean() > 0.5  # trials get what they need (bar rounding)
+    assert tried.sum() > plain["trial_start_day"].notna().sum()  # shorter trials: more of them

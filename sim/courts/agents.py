@@ -10,8 +10,14 @@ from sim.courts.flow import Centre
 LISTING_LEVERS = (
     Lever("quick_first", "gaming", "List the quickest trials first instead of the oldest."),
     Lever("over_listing", "care", "List more trials than courtrooms, expecting some to crack."),
+    Lever("case_progression", "improvement",
+          "Check witnesses and disclosure are ready before listing: fewer ineffective trials."),
 )
-JUDGE_LEVERS = (Lever("rush", "gaming", "Allow less trial time than the case needs."),)
+JUDGE_LEVERS = (
+    Lever("rush", "gaming", "Allow less trial time than the case needs."),
+    Lever("case_management", "improvement",
+          "Manage cases firmly: agreed facts shorten trials without the errors of rushing."),
+)
 PROSECUTOR_LEVERS = (
     Lever("plea_pressure", "gaming", "Press defendants to plead guilty at the first hearing."),
     Lever("discontinue_old", "gaming", "Discontinue old cases with weak evidence."),
@@ -24,7 +30,7 @@ class _CentreAgent(DecisionMaker):
     role = ""
 
     def __init__(self, model, centre: Centre, levers, motivation, settings, unit: str) -> None:
-        super().__init__(model, levers, motivation, settings)
+        super().__init__(model, levers, motivation, settings, model.improvement)
         self.centre = centre
         self.unit = unit
 
@@ -43,6 +49,7 @@ class ListingOfficer(_CentreAgent):
         """Put this period's settings into effect."""
         self.centre.quick_first = self.level("quick_first")
         self.centre.over_listing = self.level("over_listing")
+        self.centre.progression = self.capability.stock.get("case_progression", 0.0)
 
 
 class Judge(_CentreAgent):
@@ -60,6 +67,8 @@ class Judge(_CentreAgent):
     def apply(self) -> None:
         """Put this period's setting into effect for this judge's trials."""
         self.centre.judge_rush[self.slot] = self.level("rush")
+        self.centre.judge_management[self.slot] = self.capability.stock.get("case_management",
+                                                                            0.0)
 
 
 class Prosecutor(_CentreAgent):

@@ -122,6 +122,8 @@ class Centre:
         self.plea_pressure = 0.0
         self.discontinue_old = 0.0
         self.judge_rush = [0.0] * judges
+        self.judge_management = [0.0] * judges  # each judge's case-management capability
+        self.progression = 0.0  # the listing officer's case-progression capability
 
 
 class CourtFlow:
@@ -356,12 +358,17 @@ class CourtFlow:
                 continue
             years = (day - c["received_day"][case]) / 365.0
             chance = p.ineffective_base + p.ineffective_per_year * years
+            if centre.progression:
+                chance *= 1.0 - p.progression_ineffective_cut * centre.progression
             if (c["u_ineffective"][case] + turn) % 1.0 < chance or room >= len(rooms):
                 c["ineffective"][case] += 1  # witnesses absent, or no court free (over-listed)
                 daily["ineffective"][day] += 1
                 continue
             daily["effective"][day] += 1
             rush = centre.judge_rush[c["judge"][case]]
+            managed = centre.judge_management[c["judge"][case]]
+            if managed:  # agreed facts: the trial needs less time, and nothing is rushed
+                c["trial_days_needed"][case] *= 1.0 - p.case_management_cut * managed
             given = max(1.0, round(c["trial_days_needed"][case] * (1.0 - rush * p.rush_max_cut)))
             c["state"][case] = IN_TRIAL
             c["trial_start_day"][case] = day

@@ -169,6 +169,16 @@ class CourtParams(_Strict):
         default=0.4, description="Share of the trial time needed that a judge cuts at full "
         "rushing (assumption)."
     )  # fmt: skip
+    case_management_cut: Probability = Field(
+        default=0.15, description="Share of a trial's needed days that judicial case "
+        "management at full capability removes through agreed facts and issues narrowed in "
+        "advance, with no loss of accuracy (assumption)."
+    )  # fmt: skip
+    progression_ineffective_cut: Probability = Field(
+        default=0.3, description="Share of the chance a listed trial is ineffective (witness "
+        "or disclosure not ready) that case progression at full capability removes "
+        "(assumption)."
+    )  # fmt: skip
     rush_error: float = Field(
         default=0.5, ge=0, description="Verdicts drift toward a coin toss by this much per "
         "share of needed time cut (assumption)."
