@@ -178,6 +178,8 @@ class Domain:
         figures: figures of this domain only (drawn from its tables).
         facts: returns the published facts the domain is checked against
             (`sim.validation.Fact`s; a function, so that they load only when asked for).
+        outcome: the true-ledger metric that matters most to the people served (the regime
+            map shows where each regime beats no target on it); "" if none is declared.
         gain: the measured, true and gap metrics of the quantity the regimes' dashboard
             shows, for "how much of the dashboard's gain is real" (None if the domain has
             no such pair).
@@ -207,6 +209,7 @@ class Domain:
     figures: tuple[FigureSpec, ...] = ()
     facts: Callable[[], tuple[Any, ...]] = tuple
     gain: GainSplit | None = None
+    outcome: str = ""
     app: str | None = None
     documentation: str = ""
 
@@ -225,6 +228,8 @@ class Domain:
             unknown = [m for m in vars(self.gain).values() if m not in known]
             if unknown:
                 raise ValueError(f"domain '{self.name}': gain names unknown metrics {unknown}")
+        if self.outcome and self.outcome not in known:
+            raise ValueError(f"domain '{self.name}': outcome '{self.outcome}' is not catalogued")
         if self.sensitivity_output and self.sensitivity_output not in known:
             raise ValueError(
                 f"domain '{self.name}': sensitivity_output '{self.sensitivity_output}' is not "

@@ -184,14 +184,14 @@ def test_png_pixels_match_figure_size_at_300_dpi(folders):
 
 def test_sweep_stores(folders):
     grid = make_figures(folders["grid"], width="both")
-    assert {p.name for p in grid.written} == file_names({"sweep_heatmap"})
+    assert {p.name for p in grid.written} == file_names({"sweep_heatmap", "regime_map"})
     assert set(grid.skipped) == {"sensitivity"}
     assert "grid" in grid.skipped["sensitivity"]
     check_image_files(grid.written, folders["grid"])
 
     sobol = make_figures(folders["sobol"], width="both")
     assert {p.name for p in sobol.written} == file_names({"sensitivity"})
-    assert set(sobol.skipped) == {"sweep_heatmap"}
+    assert set(sobol.skipped) == {"sweep_heatmap", "regime_map"}
     check_image_files(sobol.written, folders["sobol"])
 
 
@@ -335,3 +335,22 @@ def test_regime_colours_are_fixed_and_colour_blind_safe():
     assert colours["kpi_98"] != colours["okr_fixed"]
     assert set(colours.values()) <= set(OKABE_ITO.values())
     assert np.unique(list(colours.values())).size == 5
+
+
+def test_regime_map_marks_cells_by_their_paired_interval():
+    from sim.figures.regime_map import paired_grid
+
+    rows = []
+    for point, (a, b) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)]):
+        effect = {0: -5.0, 1: 0.0, 2: 5.0, 3: 0.0}[point]
+        for rep in range(4):
+            noise = [0.1, -0.1, 0.2, -0.2][rep] * (20.0 if point in (1, 3) else 1.0)
+            rows += [{"point": point, "replication": rep, "a": a, "b": b, "regime": "none",
+                      "m": 100.0 + rep},
+                     {"point": point, "replication": rep, "a": a, "b": b, "regime": "kpi",
+                      "m": 100.0 + rep + effect + noise}]  # fmt: skip
+    xs, ys, means, signs = paired_grid(pd.DataFrame(rows), "a", "b", "m", "kpi", "none")
+    assert xs == [0, 1] and ys == [0, 1]
+    assert means[0, 0] == pytest.approx(-5.0) and signs[0, 0] == -1  # clearly below zero
+    assert signs[1, 0] == 1  # point 2 (a=0, b=1): clearly above
+    assert signs[0, 1] == 0 and signs[1, 1] == 0  # no effect, noisy: the interval holds 0

@@ -144,6 +144,7 @@ DOMAIN = Domain(
     harm_panels=HARM_PANELS,
     figures=(FigureSpec("time_to_trial", _time_to_trial),),
     facts=_facts,
+    outcome="backlog_over_1y_pct",
     documentation="docs/courts_odd.md",
     app="sim.courts.app",
 )  # fmt: skip

@@ -17,6 +17,7 @@ from sim.figures.data import FigureSkipped, FolderError, ResultFolder, load_fold
 from sim.figures.emergence import emergence
 from sim.figures.gains import real_gain
 from sim.figures.ledgers import dashboard_gap, harms
+from sim.figures.regime_map import regime_map
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 from sim.figures.writer import (
     FIGURES,
@@ -40,6 +41,7 @@ __all__ = [
     "load_folder",
     "make_figures",
     "real_gain",
+    "regime_map",
     "save_figure",
     "sensitivity_bars",
     "sweep_heatmap",

@@ -24,6 +24,7 @@ from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.emergence import emergence
 from sim.figures.gains import real_gain
 from sim.figures.ledgers import dashboard_gap, harms
+from sim.figures.regime_map import regime_map
 from sim.figures.style import WIDTHS, Width, house_style
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 
@@ -47,6 +48,8 @@ FIGURES: tuple[FigureSpec, ...] = (
                applies=lambda domain: domain.gain is not None),
     FigureSpec("sweep_heatmap", sweep_heatmap, frozenset({"sweep"})),
     FigureSpec("sensitivity", sensitivity_bars, frozenset({"sweep"})),
+    FigureSpec("regime_map", regime_map, frozenset({"sweep"}),
+               applies=lambda domain: bool(domain.outcome)),
 )
 
 

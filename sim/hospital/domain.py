@@ -162,6 +162,7 @@ DOMAIN = Domain(
     figures=(FigureSpec("time_in_department", _time_in_department),),
     facts=_facts,
     gain=GainSplit("measured_4h_pct", "true_4h_pct", "gap_4h_pct"),
+    outcome="mean_true_min",
     documentation="docs/hospital_odd.md",
     app="sim.hospital.app",
 )  # fmt: skip
