@@ -130,7 +130,9 @@ class ServiceModel(mesa.Model):
         """Seed the streams, build the regime's scorer and schedule the decision periods."""
         settings = settings or RunSettings()
         self.settings = settings
-        self.streams = named_streams(settings.seed, ("behaviour", "audit", *self.STREAMS))
+        self.streams = named_streams(
+            settings.seed, ("behaviour", "audit", "improvement", *self.STREAMS)
+        )
         super().__init__(rng=self.streams["behaviour"])
         event_driven(self)
         self.regime_name = settings.regime_name
@@ -256,6 +258,9 @@ class ServiceModel(mesa.Model):
                                         item.quality)  # fmt: skip
             self._record_decision(item, day, payoff, found)
             item.agent.capability.update(item.agent.levels)  # the period's improvement effort
+            for lever in item.agent.experiments:  # one draw each, whatever the level
+                uniform = float(self.streams["improvement"].random())
+                item.agent.capability.redesign(item.agent.level(lever), uniform)
         self.scorer.review(day, self.context(day))
         self.targets_reviewed()
         self._fund(day, leads)
@@ -326,6 +331,8 @@ class ServiceModel(mesa.Model):
         }  # fmt: skip
         row.update({f"lever_{name}": level for name, level in agent.levels.items()})
         row.update({f"capability_{k}": v for k, v in agent.capability.stock.items()})
+        if agent.experiments:
+            row["redesign_factor"] = agent.capability.redesign_factor
         self.decision_rows.append(row)
 
     # ---- summaries every domain shares ---------------------------------------------------

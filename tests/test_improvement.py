@@ -203,3 +203,19 @@ def test_judicial_case_management_shortens_trials_without_rushing():
     given = managed["trial_days_given"][tried] / managed["trial_days_needed"][tried]
     assert (given >= 1.0 - 1e-9).mean() > 0.5  # trials get what they need (bar rounding)
     assert tried.sum() > plain["trial_start_day"].notna().sum()  # shorter trials: more of them
+
+
+def test_redesign_is_an_experiment_that_can_fail_or_cut_treatment_for_good():
+    def factors(success: float):
+        result = sim.run(RESOURCES, regime="kpi", days=60,
+                         overrides={"improvement.redesign_success": success})  # fmt: skip
+        managers = result.tables["decisions"].query("role == 'manager'")
+        return managers.groupby("ed", observed=True)["redesign_factor"], result
+
+    always, sure = factors(1.0)
+    never, failed = factors(0.0)
+    assert (never.max() == 1.0).all()  # every experiment failed: nothing gained
+    assert always.min().min() < 1.0  # some ED's treatment times were cut for good
+    assert (always.apply(lambda f: f.is_monotonic_decreasing)).all()  # gains last
+    np.testing.assert_array_equal(sure.tables["patients"]["arrival_min"],
+                                  failed.tables["patients"]["arrival_min"])  # same patients

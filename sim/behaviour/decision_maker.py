@@ -43,6 +43,7 @@ class DecisionMaker(mesa.Agent):
             [lever.name for lever in levers if lever.kind == "improvement"],
             improvement or ImprovementSettings(),
         )
+        self.experiments = [lever.name for lever in levers if lever.experiment]
         self.motivation = motivation
         self.enabled = settings.enabled
         self.learner = LeverLearner(

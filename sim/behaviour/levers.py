@@ -20,14 +20,19 @@ class Lever:
             what the service can do, slowly and at a cost: see `Capability`). Motivation
             types forbid levers by kind; only gaming and fraud carry a moral cost.
         description: what the lever does, in words.
+        experiment: an improvement lever that works as an experiment: each period it is
+            used, it succeeds with a chance (a lasting gain) or fails (`Capability.redesign`).
 
     """
 
     name: str
     kind: str
     description: str = ""
+    experiment: bool = False
 
     def __post_init__(self) -> None:
         """Refuse an unknown kind."""
         if self.kind not in KINDS:
             raise ValueError(f"lever '{self.name}': unknown kind '{self.kind}'; allowed: {KINDS}")
+        if self.experiment and self.kind != "improvement":
+            raise ValueError(f"lever '{self.name}': only an improvement lever is an experiment")

@@ -25,6 +25,9 @@ MANAGER_LEVERS = (
     Lever("surge", "improvement",
           "Open the escalation beds the funder pays for (the share given by the intensity), "
           "with the extra shifts they need: more beds, more burnout."),
+    Lever("redesign", "improvement",
+          "Redesign a step of care: each week of effort may cut treatment time for good "
+          "(a lasting gain), or fail and be effort lost.", experiment=True),
     Lever("discharge_drive", "improvement",
           "Drive ward discharges: inpatient stays of ED admissions shortened a little, so "
           "beds free sooner and exit block eases."),
@@ -68,6 +71,7 @@ class EDManager(DecisionMaker):
         dept.curate_survey = self.level("curate_survey")
         funded = self.model.funds[dept.index] if self.model.funds else 0.0
         self.model.flow.set_surge(dept, round(self.level("surge") * funded))
+        dept.redesign_factor = self.capability.redesign_factor
         cut = self.model.params.discharge_drive_los_cut
         dept.los_factor = 1.0 - cut * self.capability.stock.get("discharge_drive", 0.0)
 

@@ -64,6 +64,7 @@ class Department:
         "params",
         "period",
         "queue",
+        "redesign_factor",
         "surge_beds",
         "surge_closing",
         "threshold",
@@ -92,6 +93,7 @@ class Department:
         self.clinician_early_discharge = [0.0] * clinician_agents
         self.clinician_pace = [0.0] * clinician_agents  # pace capability of each clinician
         self.los_factor = 1.0  # inpatient stays of new admissions, from the discharge drive
+        self.redesign_factor = 1.0  # treatment time kept after successful redesigns
         self.surge_beds = 0  # escalation beds funded and open
         self.surge_closing = 0  # escalation beds to close as their patients leave
         self.period: list[int] = []
@@ -308,7 +310,7 @@ class PatientFlow:
             dept.free_cubicles -= 1
             if cols["ambulance"][pid]:
                 dept.amb_inside -= 1
-            need = cols["treatment_min"][pid]
+            need = cols["treatment_min"][pid] * dept.redesign_factor
             pace = dept.clinician_pace[cols["clinician"][pid]]
             if pace > 0.0:
                 p = self.params
