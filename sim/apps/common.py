@@ -233,7 +233,7 @@ class DayStepping:
                 self._ledger = self.app_spec.ledger(rows)
                 self._levers = lever_means(rows)
         return Snapshot(
-            day=self.time / self.TIME_PER_DAY, days=self.end_time / self.TIME_PER_DAY,
+            day=self.day, days=self.days,
             regime=self.regime_name, ledger=self._ledger, levers=self._levers,
             histogram=self.app_spec.histogram(self),
             notes=tuple(self.app_spec.notes(self, self._ledger)),

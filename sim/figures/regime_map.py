@@ -33,10 +33,7 @@ from sim.figures.style import (
     new_figure,
     regime_label,
 )
-
-
-def _label(value: object) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+from sim.figures.sweeps import value_label
 
 
 def paired_grid(runs: pd.DataFrame, x: str, y: str, metric: str, regime: str,
@@ -112,8 +109,8 @@ def regime_map(folder: ResultFolder | str, width: Width = "double") -> Figure:
                     dark = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] < 0.5
                     axes.text(col, row, f"{value:.2g}{mark}", ha="center", va="center",
                               fontsize=6, color="white" if dark else "black")  # fmt: skip
-            axes.set_xticks(range(len(xs)), [_label(v) for v in xs])
-            axes.set_yticks(range(len(ys)), [_label(v) for v in ys])
+            axes.set_xticks(range(len(xs)), [value_label(v) for v in xs])
+            axes.set_yticks(range(len(ys)), [value_label(v) for v in ys])
             axes.set_xlabel(x)
             axes.set_title(f"({letter}) {regime_label(regime)} \u2212 "
                            f"{regime_label(reference)}", loc="left", fontweight="bold")  # fmt: skip

@@ -68,7 +68,8 @@ def _sorted_values(values: pd.Series) -> list:
         return unique
 
 
-def _label(value: object) -> str:
+def value_label(value: object) -> str:
+    """A design value as a tick label: floats without trailing zeros."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -120,7 +121,7 @@ def _sweep_lines(folder: ResultFolder, runs: pd.DataFrame, param: str, metric: s
             axes.fill_between(x, rows["t_low"], rows["t_high"], color=colours[regime],
                               alpha=0.15, linewidth=0)  # fmt: skip
         if not numeric:
-            axes.set_xticks(range(len(order)), [_label(v) for v in order])
+            axes.set_xticks(range(len(order)), [value_label(v) for v in order])
         axes.set_xlabel(param)
         axes.set_ylabel(output_label(folder, metric))
         light_grid(axes)
@@ -169,8 +170,8 @@ def _sweep_heatmaps(folder: ResultFolder, runs: pd.DataFrame, params: list[str],
                     dark = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] < 0.5
                     axes.text(col, row, f"{value:.2g}", ha="center", va="center", fontsize=6,
                               color="white" if dark else "black")  # fmt: skip
-            axes.set_xticks(range(len(x_values)), [_label(v) for v in x_values])
-            axes.set_yticks(range(len(y_values)), [_label(v) for v in y_values])
+            axes.set_xticks(range(len(x_values)), [value_label(v) for v in x_values])
+            axes.set_yticks(range(len(y_values)), [value_label(v) for v in y_values])
             if not single or axes is panels[-1]:
                 axes.set_xlabel(x_param)
             axes.set_title(f"({letter}) {regime_label(regime)}", loc="left", fontweight="bold")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -104,6 +105,7 @@ class HospitalModel(ServiceModel):
         hour = int(self.time // 60.0) % 24
         p = self.params
         share = p.clinician_hour_profile[hour] / max(p.clinician_hour_profile)
+        counted = self.time >= self.warmup_days * MINUTES_PER_DAY
         for i, dept in enumerate(self.flow.departments):
             absent = p.burnout_absence_max * self.burnout[i]
             on_duty = round(dept.params.clinicians_peak * share * (1.0 - absent))
@@ -113,7 +115,7 @@ class HospitalModel(ServiceModel):
             utilisation = dept.busy / dept.on_duty if dept.on_duty else 0.0
             beds = dept.params.beds + dept.surge_beds
             occupancy = 1.0 - dept.beds_free / beds if beds else 0.0
-            if self.time >= self.warmup_days * MINUTES_PER_DAY:
+            if counted:
                 self.surge_bed_hours += dept.surge_beds
             self._hourly[i].append((min(utilisation, 1.0), dept.corridor_used, occupancy))
 
@@ -132,30 +134,26 @@ class HospitalModel(ServiceModel):
             load = (
                 utilisation
                 + p.burnout_corridor_weight * corridor / staff
-                + p.burnout_moral_weight * self._moral_load(i)
+                + p.burnout_moral_weight * self._load(i, DISHONEST, moral=True)
             )
             if self.improvement.enabled:
-                load += p.burnout_improvement_weight * self._improvement_load(i)
+                load += p.burnout_improvement_weight * self._load(i, {"improvement"})
             value = self.burnout[i] + p.burnout_rate * (load - p.burnout_recovery_load)
             self.burnout[i] = min(1.0, max(0.0, value))
             today.append(self.burnout[i])
             self.bed_occupancy[i].append(float(np.mean([s[2] for s in samples])))
         self.burnout_history.append(today)
 
-    def _moral_load(self, ed: int) -> float:
-        """Mean over the ED's agents of gaming used, weighted by each one's distaste for it."""
+    def _load(self, ed: int, kinds: Collection[str], moral: bool = False) -> float:
+        """Mean over the ED's agents of the intensity of their levers of `kinds`.
+
+        With `moral`, each agent's use is weighted by its distaste for it (moral injury).
+        """
         agents = [self.managers[ed], *self.clinicians[ed]]
         total = 0.0
         for agent in agents:
-            used = sum(v for k, v in agent.levels.items() if LEVER_KINDS[k] in DISHONEST)
-            total += agent.motivation.moral_cost * used
-        return total / len(agents)
-
-    def _improvement_load(self, ed: int) -> float:
-        """Mean over the ED's agents of the improvement effort they put in."""
-        agents = [self.managers[ed], *self.clinicians[ed]]
-        total = sum(v for a in agents for k, v in a.levels.items()
-                    if LEVER_KINDS[k] == "improvement")  # fmt: skip
+            used = sum(v for k, v in agent.levels.items() if LEVER_KINDS[k] in kinds)
+            total += (agent.motivation.moral_cost if moral else 1.0) * used
         return total / len(agents)
 
     # ---- the decision period (see ServiceModel) ----------------------------------------------
