@@ -336,6 +336,14 @@ class ServiceModel(mesa.Model):
         self.decision_rows.append(row)
 
     # ---- summaries every domain shares ---------------------------------------------------
+    def mean_funds(self) -> float:
+        """Capacity the funder paid for, summed over sites, mean over periods after warm-up."""
+        rows = [r for r in self.period_rows if r["day"] > self.warmup_days and "funds" in r]
+        if not rows:
+            return 0.0
+        days = {r["day"] for r in rows}
+        return sum(r["funds"] for r in rows) / len(days)
+
     def lever_means(self, levers: Sequence[str]) -> dict[str, float]:
         """Mean setting of each lever after the warm-up, over the decision-makers holding it."""
         rows = [r for r in self.decision_rows if r["day"] > self.warmup_days]

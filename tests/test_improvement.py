@@ -25,7 +25,7 @@ from sim.regimes import allocate
 from sim.service import RunSettings
 
 RESOURCES = "scenarios/ae_target_with_resources.toml"
-REPLICATIONS = 8
+REPLICATIONS = 12
 
 
 def test_a_lever_of_unknown_kind_is_refused():
@@ -219,3 +219,88 @@ def test_redesign_is_an_experiment_that_can_fail_or_cut_treatment_for_good():
     assert (always.apply(lambda f: f.is_monotonic_decreasing)).all()  # gains last
     np.testing.assert_array_equal(sure.tables["patients"]["arrival_min"],
                                   failed.tables["patients"]["arrival_min"])  # same patients
+
+
+def court_run(days: int = 120, progression: float = 0.0, extra_sitting_days: float = 0.0):
+    """A court run with behaviour off and improvement set by hand (stocks do not decay)."""
+    from sim.courts import CourtModel
+
+    scenario = sim.load_scenario("scenarios/courts_time_to_trial.toml")
+    model = CourtModel(scenario.params, RunSettings(
+        behaviour=BehaviourSettings(enabled=False), days=days, seed=3,
+        improvement=ImprovementSettings(enabled=True, decay_rate=0.0)))  # fmt: skip
+    for officer in model.listing:
+        officer.capability.stock["case_progression"] = progression
+
+        def apply(officer=officer, plain=officer.apply) -> None:  # as if funded and sat
+            plain()
+            officer.centre.extra_sitting_days = extra_sitting_days
+
+        officer.apply = apply
+        officer.apply()
+    model.run()
+    return model
+
+
+def test_case_progression_brings_cracks_forward_and_frees_their_listings():
+    from sim.courts import cases_table
+
+    plain, checked = court_run(), court_run(progression=1.0)
+    before, after = plain.results()[0], checked.results()[0]
+    cut = checked.params.progression_crack_cut
+    # fewer trials crack on the day, and fewer are ineffective for want of witnesses
+    assert after["cracked_trial_pct"] < before["cracked_trial_pct"] * (1.0 - cut / 2)
+    assert after["ineffective_trial_pct"] < before["ineffective_trial_pct"]
+    # the listings cracks no longer waste go to other trials
+    assert after["effective_trial_pct"] > before["effective_trial_pct"]
+    started = [cases_table(m)["trial_start_day"].notna().sum() for m in (plain, checked)]
+    assert started[1] > started[0]
+    # a case resolved at a readiness check took no listing and is not a cracked trial
+    cases = cases_table(checked)
+    early = cases["late_plea"] & ~cases["cracked"] & (cases["listings"] == 0)
+    assert early.sum() > 0
+
+
+def test_extra_sitting_days_hear_more_trials_and_are_counted():
+    plain, funded = court_run(), court_run(extra_sitting_days=200.0)
+    before, after = plain.results()[0], funded.results()[0]
+    assert before["extra_sitting_days"] == 0.0
+    window = funded.days - funded.warmup_days
+    centres = len(funded.flow.centres)
+    expected = 200.0 * centres * window / 365  # a year's extra days spread over weekdays
+    assert after["extra_sitting_days"] == pytest.approx(expected, rel=0.05)
+    assert after["backlog_cases"] < before["backlog_cases"]
+
+
+def test_the_courts_funder_pays_sitting_days_the_listing_officers_sit():
+    result = sim.run("scenarios/courts_target_with_resources.toml", regime="kpi")
+    summary = result.summary
+    assert summary["sitting_days_funded"] > 0.0 and summary["extra_sitting_days"] > 0.0
+    assert summary["lever_extra_sittings"] > 0.0
+    periods = result.tables["periods"]
+    assert periods["funds"].sum() > 0.0
+
+
+def test_a_senior_at_the_front_door_shortens_treatment_and_costs_a_clinician():
+    scenario = sim.load_scenario(RESOURCES)
+    params = scenario.params.model_copy(update={"burnout_absence_max": 0.0})
+
+    def model(front_door: float) -> HospitalModel:
+        m = HospitalModel(params, RunSettings(
+            behaviour=BehaviourSettings(enabled=False), days=10, seed=5,
+            improvement=ImprovementSettings(enabled=True, decay_rate=0.0)))  # fmt: skip
+        for manager in m.managers:
+            manager.capability.stock["front_door"] = front_door
+            manager.apply()
+        m.run()
+        return m
+
+    plain, door = model(0.0), model(1.0)
+    for m, cut in ((plain, 0.0), (door, params.front_door_treatment_cut)):
+        cols = {k: np.asarray(v, dtype=float) for k, v in m.flow.cols.items()
+                if k in ("treatment_min", "treatment_start_min", "decision_min")}  # fmt: skip
+        treated = ~np.isnan(cols["decision_min"])
+        took = cols["decision_min"][treated] - cols["treatment_start_min"][treated]
+        np.testing.assert_allclose(took, cols["treatment_min"][treated] * (1.0 - cut))
+    on_duty = [[d.on_duty for d in m.flow.departments] for m in (plain, door)]
+    assert [a - b for a, b in zip(*on_duty, strict=True)] == [1] * len(params.eds)

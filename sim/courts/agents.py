@@ -11,7 +11,11 @@ LISTING_LEVERS = (
     Lever("quick_first", "gaming", "List the quickest trials first instead of the oldest."),
     Lever("over_listing", "care", "List more trials than courtrooms, expecting some to crack."),
     Lever("case_progression", "improvement",
-          "Check witnesses and disclosure are ready before listing: fewer ineffective trials."),
+          "Check witnesses, disclosure and pleas are ready before listing: fewer trials "
+          "ineffective or cracking on the day."),
+    Lever("extra_sittings", "improvement",
+          "Sit the extra days the funder pays for (the share given by the intensity): more "
+          "trials heard, more judges' and staff time."),
 )
 JUDGE_LEVERS = (
     Lever("rush", "gaming", "Allow less trial time than the case needs."),
@@ -50,6 +54,8 @@ class ListingOfficer(_CentreAgent):
         self.centre.quick_first = self.level("quick_first")
         self.centre.over_listing = self.level("over_listing")
         self.centre.progression = self.capability.stock.get("case_progression", 0.0)
+        funded = self.model.funds[self.centre.index] if self.model.funds else 0.0
+        self.centre.extra_sitting_days = self.level("extra_sittings") * funded
 
 
 class Judge(_CentreAgent):

@@ -62,6 +62,11 @@ METRICS = (
     Metric("appeals_allowed", "Appeals allowed", "cases per run", "true", "lower", PER_RUN),
     Metric("trial_time_given_pct", "Trial time allowed of the time needed", "%", "true",
            "higher", "trials started after the warm-up"),
+    Metric("sitting_days_funded", "Extra sitting days the funder paid for",
+           "sitting days per year (all centres)", "measured",
+           denominator="mean over periods after the warm-up", headline=False),
+    Metric("extra_sitting_days", "Extra sitting days sat", "sitting days per run",
+           "behaviour", denominator=PER_RUN, headline=False),
     # behaviour
     *_lever_metrics(ALL_LEVERS, "decision-makers holding the lever, periods after the warm-up"),
     # context, not printed by default

@@ -124,6 +124,7 @@ class Centre:
         self.judge_rush = [0.0] * judges
         self.judge_management = [0.0] * judges  # each judge's case-management capability
         self.progression = 0.0  # the listing officer's case-progression capability
+        self.extra_sitting_days = 0.0  # funded sitting days per year the centre sits
 
 
 class CourtFlow:
@@ -139,6 +140,7 @@ class CourtFlow:
         ]
         self.day = 0
         self.daily = {name: np.zeros(days + 1, dtype=np.int64) for name in DAILY}
+        self.extra_sittings = np.zeros(days + 1)  # funded sitting days added, day by day
         self._draw_backlog()
         counts = rng.poisson(
             [c.receipts_per_day for c in params.centres], (days, len(self.centres))
@@ -311,6 +313,10 @@ class CourtFlow:
         """Courtrooms sitting today under the sitting-day budget (carrying fractions)."""
         factor = self.sitting_factor(day)
         centre.sitting_carry += centre.params.sitting_days_per_year * factor / WEEKDAYS_PER_YEAR
+        if centre.extra_sitting_days:
+            extra = centre.extra_sitting_days / WEEKDAYS_PER_YEAR
+            centre.sitting_carry += extra
+            self.extra_sittings[day] += extra
         rooms = min(int(centre.sitting_carry), centre.params.courtrooms)
         centre.sitting_carry -= rooms
         return rooms
@@ -329,32 +335,34 @@ class CourtFlow:
         else:
             by_age = np.argsort(received, kind="stable")
         if centre.quick_first == 0.0:  # oldest first
-            order = waiting[by_age[:listed]]
+            order = waiting[by_age]
         else:  # a mix of the age rank and the trial-length rank
             score = (1.0 - centre.quick_first) * _ranks(by_age)
             by_length = np.argsort(c["trial_days_needed"][waiting], kind="stable")
             score += centre.quick_first * _ranks(by_length)
-            order = waiting[np.argsort(score, kind="stable")[:listed]]
+            order = waiting[np.argsort(score, kind="stable")]
+        # a crack that case progression brings before the trial day frees its listing
+        early = p.crack_prob * p.progression_crack_cut * centre.progression
         room = 0
+        slots = 0
         daily = self.daily
         for case in order:
+            if slots == listed:
+                break
+            turn = c["listings"][case] * _GOLDEN
+            if early and (c["u_crack"][case] + turn) % 1.0 < early:
+                self._crack(case, day, on_the_day=False)
+                continue
+            slots += 1
             c["listings"][case] += 1
             if math.isnan(c["first_listed_day"][case]):
                 c["first_listed_day"][case] = day
-            turn = (c["listings"][case] - 1) * _GOLDEN
             if (c["u_vacate"][case] + turn) % 1.0 < p.vacate_prob:
                 c["vacated"][case] += 1  # taken out of the list before the day
                 daily["vacated"][day] += 1
                 continue
             if (c["u_crack"][case] + turn) % 1.0 < p.crack_prob:
-                c["cracked"][case] = True
-                daily["cracked"][day] += 1
-                late_plea = c["true_guilty"][case] or c["u_plea"][case] < 0.2
-                c["late_plea"][case] = late_plea
-                self._finish(np.array([case]), GUILTY_PLEA if late_plea else DISCONTINUED, day)
-                c["wrong_verdict"][case] = late_plea and not c["true_guilty"][case]
-                if late_plea:
-                    self._sentence(np.array([case]), p.trial_door_credit)
+                self._crack(case, day, on_the_day=True)
                 continue
             years = (day - c["received_day"][case]) / 365.0
             chance = p.ineffective_base + p.ineffective_per_year * years
@@ -376,6 +384,23 @@ class CourtFlow:
             c["trial_end_day"][case] = verdict_day(day, given)
             centre.room_free_day[rooms[room]] = c["trial_end_day"][case]
             room += 1
+
+    def _crack(self, case: int, day: int, on_the_day: bool) -> None:
+        """A late guilty plea or an offer of no evidence ends a listed case without trial.
+
+        `on_the_day`: it cracks on the trial day (a cracked trial, its listing wasted);
+        otherwise case progression brought it forward to a readiness check before the day.
+        """
+        c, p = self.cases, self.params
+        if on_the_day:
+            c["cracked"][case] = True
+            self.daily["cracked"][day] += 1
+        late_plea = c["true_guilty"][case] or c["u_plea"][case] < 0.2
+        c["late_plea"][case] = late_plea
+        self._finish(np.array([case]), GUILTY_PLEA if late_plea else DISCONTINUED, day)
+        c["wrong_verdict"][case] = late_plea and not c["true_guilty"][case]
+        if late_plea:
+            self._sentence(np.array([case]), p.trial_door_credit)
 
     # ---- prosecutors' periodic review ---------------------------------------------------------
     def discontinue(self, centre: Centre, day: int, draw: float) -> None:

@@ -179,6 +179,14 @@ class CourtParams(_Strict):
         "or disclosure not ready) that case progression at full capability removes "
         "(assumption)."
     )  # fmt: skip
+    progression_crack_cut: Probability = Field(
+        default=0.3, description="Share of the trials that would crack on the day (a late "
+        "plea or no evidence offered) that case progression at full capability brings "
+        "forward to a readiness check before it, so the listing goes to another trial "
+        "(assumption; late guilty pleas are the main cause of cracked trials, NAO 2016, and "
+        "the Leveson review of efficiency in criminal proceedings, 2015, aimed case "
+        "progression at bringing them forward)."
+    )  # fmt: skip
     rush_error: float = Field(
         default=0.5, ge=0, description="Verdicts drift toward a coin toss by this much per "
         "share of needed time cut (assumption)."

@@ -98,6 +98,8 @@ def summarise(model) -> dict[str, float]:
                                                           model.params)))
         if c["victim"][done].any() else math.nan,
         "appeals_allowed": float(np.sum(c["appeal_allowed"] & after)),
+        "sitting_days_funded": model.mean_funds(),
+        "extra_sitting_days": float(model.flow.extra_sittings[window].sum()),
         "trial_time_given_pct": _pct(np.nansum(c["trial_days_given"][started]),
                                      np.nansum(c["trial_days_needed"][started])),
     }  # fmt: skip

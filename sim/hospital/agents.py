@@ -28,6 +28,9 @@ MANAGER_LEVERS = (
     Lever("redesign", "improvement",
           "Redesign a step of care: each week of effort may cut treatment time for good "
           "(a lasting gain), or fail and be effort lost.", experiment=True),
+    Lever("front_door", "improvement",
+          "Put a senior clinician at the front door: a share of arrivals is assessed on "
+          "arrival and decided sooner, at the cost of a clinician taken from treatment."),
     Lever("discharge_drive", "improvement",
           "Drive ward discharges: inpatient stays of ED admissions shortened a little, so "
           "beds free sooner and exit block eases."),
@@ -72,6 +75,7 @@ class EDManager(DecisionMaker):
         funded = self.model.funds[dept.index] if self.model.funds else 0.0
         self.model.flow.set_surge(dept, round(self.level("surge") * funded))
         dept.redesign_factor = self.capability.redesign_factor
+        dept.front_door = self.capability.stock.get("front_door", 0.0)
         cut = self.model.params.discharge_drive_los_cut
         dept.los_factor = 1.0 - cut * self.capability.stock.get("discharge_drive", 0.0)
 

@@ -36,6 +36,7 @@ NOT_MOVED, CORRIDOR, ASSESSMENT = range(3)
 HELD, TRANSFERRED, EARLY_DISCHARGE, MISRECORDED = 1, 2, 4, 8
 
 NAN = math.nan
+_GOLDEN = 0.6180339887498949  # patient number x golden ratio, mod 1: an even spread of shares
 
 
 class Department:
@@ -56,6 +57,7 @@ class Department:
         "corridor_used",
         "curate_survey",
         "free_cubicles",
+        "front_door",
         "hold_ambulances",
         "index",
         "los_factor",
@@ -94,6 +96,7 @@ class Department:
         self.clinician_pace = [0.0] * clinician_agents  # pace capability of each clinician
         self.los_factor = 1.0  # inpatient stays of new admissions, from the discharge drive
         self.redesign_factor = 1.0  # treatment time kept after successful redesigns
+        self.front_door = 0.0  # share of arrivals a senior assesses at the front door
         self.surge_beds = 0  # escalation beds funded and open
         self.surge_closing = 0  # escalation beds to close as their patients leave
         self.period: list[int] = []
@@ -311,6 +314,8 @@ class PatientFlow:
             if cols["ambulance"][pid]:
                 dept.amb_inside -= 1
             need = cols["treatment_min"][pid] * dept.redesign_factor
+            if dept.front_door and (pid * _GOLDEN) % 1.0 < dept.front_door:
+                need *= 1.0 - self.params.front_door_treatment_cut  # decided at the door
             pace = dept.clinician_pace[cols["clinician"][pid]]
             if pace > 0.0:
                 p = self.params

@@ -108,7 +108,8 @@ class HospitalModel(ServiceModel):
         counted = self.time >= self.warmup_days * MINUTES_PER_DAY
         for i, dept in enumerate(self.flow.departments):
             absent = p.burnout_absence_max * self.burnout[i]
-            on_duty = round(dept.params.clinicians_peak * share * (1.0 - absent))
+            on_duty = dept.params.clinicians_peak * share * (1.0 - absent)
+            on_duty = round(on_duty - dept.front_door * p.front_door_clinicians)
             if dept.params.clinicians_peak > 0:
                 on_duty = max(on_duty, 1)
             self.flow.set_on_duty(dept, on_duty)

@@ -311,6 +311,24 @@ class HospitalParams(_Strict):
         description="Share of inpatient stay a ward discharge drive at full capability cuts "
         "for patients admitted from the ED (assumption: 'stays shortened a little').",
     )
+    front_door_treatment_cut: float = Field(
+        default=0.25,
+        ge=0.0,
+        lt=1.0,
+        allow_inf_nan=False,
+        description="Share of treatment time saved for a patient a senior assessed at the "
+        "front door: tests ordered and the decision to admit or discharge made on arrival "
+        "(assumption; physician-in-triage studies report modestly shorter stays and fewer "
+        "patients leaving unseen, Rowe et al. 2011).",
+    )
+    front_door_clinicians: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=10.0,
+        allow_inf_nan=False,
+        description="Clinicians taken from treatment at full front-door capability "
+        "(assumption: one senior on each shift).",
+    )
     burnout_absence_max: Probability = Field(
         default=0.15,
         description="Share of clinicians absent at full burnout (assumption; "

@@ -163,21 +163,12 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         )) if len(cohort) else math.nan,
         "bed_occupancy_pct": _bed_occupancy_pct(model),
         "surge_bed_days": model.surge_bed_hours / 24.0,
-        "surge_beds_funded": _funded(model),
+        "surge_beds_funded": model.mean_funds(),
     }  # fmt: skip
     summary["gap_4h_pct"] = summary["measured_4h_pct"] - summary["true_4h_pct"]
     summary.update(model.lever_means([lever.name for lever in ALL_LEVERS]))
     summary.update(model.regime_means(skip=("measured_4h_pct", "true_4h_pct")))
     return summary
-
-
-def _funded(model) -> float:
-    """Escalation beds the funder paid for, summed over EDs, mean over periods after warm-up."""
-    rows = [r for r in model.period_rows if r["day"] > model.warmup_days and "funds" in r]
-    if not rows:
-        return 0.0
-    days = sorted({r["day"] for r in rows})
-    return sum(r["funds"] for r in rows) / len(days)
 
 
 def _bed_occupancy_pct(model) -> float:

@@ -33,7 +33,7 @@ class FunderSettings(BaseModel):
     budget: float = Field(
         default=0.0, ge=0.0, le=1e6, allow_inf_nan=False,
         description="Extra capacity funded at each review, in the domain's surge units "
-        "(A&E: escalation beds open until the next review).",
+        "(escalation beds, or extra sitting days per year, held until the next review).",
     )  # fmt: skip
     review_days: float = Field(
         default=28.0, gt=0.0, le=3650.0, allow_inf_nan=False,
