@@ -133,7 +133,10 @@ def with_improvement():
 
 @pytest.fixture(scope="module")
 def without_improvement():
-    return sim.compare(RESOURCES, replications=REPLICATIONS, workers=2, progress=False,
+    scenario = sim.load_scenario(RESOURCES)
+    kpi_and_none = {name: scenario.regimes[name] for name in ("kpi", "none")}
+    return sim.compare(scenario.model_copy(update={"regimes": kpi_and_none}),
+                       replications=REPLICATIONS, workers=2, progress=False,
                        overrides={"improvement.enabled": False,
                                   "funder.rule": "none"})  # fmt: skip
 
@@ -159,6 +162,8 @@ def test_a_target_buys_a_spike_and_real_improvement_when_improvement_is_possible
     # the rescue funder reads the dashboard: money follows the target, not need
     by_regime = runs.groupby("regime")["surge_beds_funded"].mean()
     assert by_regime["kpi"] > 0.0 and by_regime["none"] == 0.0
+    # the OKR's slacker key results are met more often, so the funder rescues it less
+    assert paired(runs, "surge_beds_funded", "okr", "kpi")[2] < 0.0
     assert runs.loc[runs["regime"] == "kpi", "surge_bed_days"].gt(0).all()
 
 
@@ -172,7 +177,7 @@ def test_without_improvement_the_true_gain_vanishes_and_the_spike_stays(without_
 
 def test_the_dashboards_gain_splits_into_a_real_and_a_gaming_part(with_improvement):
     table = gain_split(with_improvement, "measured_4h_pct", "true_4h_pct", "gap_4h_pct", "none")
-    [row] = table.to_dict("records")
+    [row] = table[table["regime"] == "kpi"].to_dict("records")
     assert row["measured_gain"] == pytest.approx(row["true_gain"] + row["gaming_gain"])
     assert row["true_low"] > 0.0 and row["gaming_low"] > 0.0  # both parts, both real
     assert 0.0 < row["real_share"] < 1.0

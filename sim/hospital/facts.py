@@ -96,6 +96,16 @@ FACTS: tuple[Fact, ...] = (
         "this checks the sign of the published effect through the stays it shortens",
     ),
     Fact(
+        "bundle_vs_threshold_with_improvement", "Where EDs can improve and money follows "
+        "the dashboard, a bundle of measures instead of the single threshold: mean time in "
+        "department (OKR minus KPI, paired)", "mean waits ~6 min longer overall",
+        "NHS England Clinical Review of Standards field tests, 2019-21", RESOURCES,
+        paired("mean_true_min", "okr", "kpi"), low=0.0, high=30.0, target=6.0, unit="min",
+        note="the field-test sites kept their funding; here the rescue funder pays the "
+        "OKR's EDs less (its key results are met more often), which is part of the "
+        "difference; with a 'need' funder the two regimes differ by less than a minute",
+    ),
+    Fact(
         "mortality_by_stay", "Mortality rises with time in department",
         "SMR 0.94 (<4h), 1.06 (4-6h), 1.14 (6-8h), 1.16 (8-12h)", "Jones et al., EMJ 2022",
         note="an input: excess deaths are computed from these ratios, so the model cannot "
