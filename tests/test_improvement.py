@@ -175,6 +175,19 @@ def test_without_improvement_the_true_gain_vanishes_and_the_spike_stays(without_
     assert (runs["lever_pace"] == 0.0).all()
 
 
+def test_where_improvement_is_possible_more_of_the_dashboards_gain_is_real(
+    with_improvement, without_improvement
+):
+    """Improvement off: the KPI's 4-hour gain is mostly gaming; on, mostly real."""
+
+    def split(runs):
+        table = gain_split(runs, "measured_4h_pct", "true_4h_pct", "gap_4h_pct", "none")
+        return table.set_index("regime").loc["kpi"]
+
+    off, on = split(without_improvement), split(with_improvement)
+    assert off["real_share"] < 0.5 < on["real_share"]
+
+
 def test_the_dashboards_gain_splits_into_a_real_and_a_gaming_part(with_improvement):
     table = gain_split(with_improvement, "measured_4h_pct", "true_4h_pct", "gap_4h_pct", "none")
     [row] = table[table["regime"] == "kpi"].to_dict("records")
