@@ -280,9 +280,17 @@ class Domain:
 
 
 def lever_metrics(levers: Sequence[Lever], denominator: str) -> tuple[Metric, ...]:
-    """Catalogue entries of the mean setting of each lever (``lever_NAME``, 0-1)."""
-    return tuple(
+    """Catalogue entries of each lever's mean setting (``lever_NAME``) and of drift.
+
+    ``lever_drift`` says how far the settings still move at the end of the run.
+    """
+    drift = Metric(
+        "lever_drift", "Lever drift: largest change in a lever's mean setting between the "
+        "last two quarters of the periods after the warm-up (small: settings have settled)",
+        "setting 0-1", "behaviour", "neither", denominator, headline=False,
+    )  # fmt: skip
+    return (*(
         Metric(f"lever_{lever.name}", f"Lever: {lever.name.replace('_', ' ')} "
                f"({lever.kind})", "mean setting 0-1", "behaviour", denominator=denominator)
         for lever in levers
-    )  # fmt: skip
+    ), drift)  # fmt: skip

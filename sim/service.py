@@ -38,6 +38,7 @@ from sim.regimes import (
     Stakes,
     allocate,
     build_scorer,
+    expected_sanction,
     inspect,
     league_rewards,
 )
@@ -154,6 +155,23 @@ class ServiceModel(mesa.Model):
         self.schedule_recurring(
             self._on_decision, Schedule(interval=period, start=period), Priority.LOW
         )
+
+    def expected_sanction(self, lever: str, level: float) -> float:
+        """What a period of `lever` at `level` is expected to cost in sanctions."""
+        return expected_sanction(self.audit, lever, level)
+
+    @property
+    def dashboard_pays(self) -> bool:
+        """Whether anything rides on the measured ledger.
+
+        Regime stakes, a league reward, or a funder that reads the dashboard. If nothing
+        does, no one considers the levers that only move it.
+        """
+        if not self.scorer.measures:
+            return False
+        league = self.league.published and self.league.weight > 0.0
+        funder = self.funder.rule in ("rescue", "reward") and self.funder.budget > 0.0
+        return self.stakes.level > 0.0 or league or funder
 
     @classmethod
     def simulate(cls, params: Any, settings: RunSettings) -> tuple[dict, dict[str, pd.DataFrame]]:
@@ -297,7 +315,7 @@ class ServiceModel(mesa.Model):
             cost=agent.cost(),
         )
         agent.rank_score = score
-        agent.experience(payoff)
+        agent.experience(payoff, found)
         return payoff, found
 
     def _record_period(self, site: int, day: float, judged: list[Judged]) -> None:
@@ -352,7 +370,28 @@ class ServiceModel(mesa.Model):
         for lever in levers:
             values = [r[f"lever_{lever}"] for r in rows if f"lever_{lever}" in r]
             out[f"lever_{lever}"] = float(np.mean(values)) if values else 0.0
+        out["lever_drift"] = self.lever_drift(levers)
         return out
+
+    def lever_drift(self, levers: Sequence[str]) -> float:
+        """How far lever settings still move at the end of the run (0-1).
+
+        The largest change in any lever's mean setting between the last two quarters of
+        the decision periods after the warm-up (NaN if there are fewer than eight).
+        """
+        days = sorted({r["day"] for r in self.decision_rows if r["day"] > self.warmup_days})
+        quarter = len(days) // 4
+        if quarter < 2:
+            return math.nan
+        last, before = set(days[-quarter:]), set(days[-2 * quarter : -quarter])
+        drift = 0.0
+        for lever in levers:
+            key = f"lever_{lever}"
+            late = [r[key] for r in self.decision_rows if r["day"] in last and key in r]
+            early = [r[key] for r in self.decision_rows if r["day"] in before and key in r]
+            if late and early:
+                drift = max(drift, abs(float(np.mean(late)) - float(np.mean(early))))
+        return drift
 
     def regime_means(
         self, skip: Sequence[str] = (), per_measure: bool = True

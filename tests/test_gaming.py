@@ -69,9 +69,9 @@ def test_ample_capacity_kpi_met_by_honest_work():
     """Paired over replications: with ample capacity the KPI is met honestly, little gamed."""
     kpi, pressured = replicated(AMPLE, "kpi"), replicated(PRESSURED, "kpi")
     assert kpi["true_4h_pct"].min() > 95.0
-    # what gaming is left (rational maniacs tidying the few breaches, and exploration) is a
-    # fraction of what pressure brings
-    assert upper(kpi["gap_4h_pct"] - pressured["gap_4h_pct"] / 3) < 0
+    # levers are set about as high as under pressure (learning from a few noisy weeks), but
+    # with few patients near the threshold what they do is a fraction of what pressure brings
+    assert upper(kpi["gap_4h_pct"] - pressured["gap_4h_pct"] / 2) < 0
     assert upper(kpi["gaming_prevalence_pct"] - pressured["gaming_prevalence_pct"] / 2) < 0
 
     def ratio(summary: dict[str, np.ndarray]) -> np.ndarray:
@@ -80,14 +80,24 @@ def test_ample_capacity_kpi_met_by_honest_work():
     assert upper(ratio(kpi) - ratio(pressured)) < 0  # a smaller spike than under pressure
 
 
-def test_zero_stakes_little_gaming_and_little_spike():
-    """Extreme value: with nothing riding on the KPI, gaming falls to exploration noise."""
+def test_nothing_at_stake_no_gaming_and_no_spike():
+    """Extreme value: with nothing riding on the KPI, nobody games or falsifies."""
     free = pooled(PRESSURED, "kpi", **{"stakes.level": 0.0, "league_table.weight": 0.0})
     kpi = pooled(PRESSURED, "kpi")
-    assert free["gaming_prevalence_pct"] < kpi["gaming_prevalence_pct"] / 2
-    assert spike(free, "admitted") < 1.5  # residual exploration of a few managers
-    assert spike(free, "admitted") < spike(kpi, "admitted") - 0.3
-    assert free["gap_4h_pct"] < kpi["gap_4h_pct"]
+    assert free["gaming_prevalence_pct"] <= 0.5
+    assert free["gap_4h_pct"] < 0.5  # what is left is the ambulance clock rule (structural)
+    assert spike(free, "admitted") < 1.1 < spike(kpi, "admitted")
+    assert free["lever_corridor_care"] > 0.0  # legitimate levers are still used
+
+
+def test_certain_audit_stops_fraud_but_not_legitimate_levers():
+    """Mis-recording found at every inspection, every decision-maker inspected each period."""
+    audited = pooled(PRESSURED, "kpi", **{"audit.inspection_chance": 1.0,
+                                          "audit.detection.misrecord": 1.0})  # fmt: skip
+    kpi = pooled(PRESSURED, "kpi")
+    assert audited["lever_misrecord"] == 0.0 < kpi["lever_misrecord"]
+    assert audited["misrecorded_pct"] < 0.1 < kpi["misrecorded_pct"]
+    assert audited["lever_corridor_care"] > 0.0
 
 
 def test_behaviour_off_no_gaming_at_all():

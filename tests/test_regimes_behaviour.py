@@ -106,13 +106,17 @@ GAMING = Lever("g", "gaming")
 FRAUD = Lever("f", "fraud")
 
 
-def learner(name: str, temperature: float = 0.02) -> LeverLearner:
+def learner(name: str, temperature: float = 0.02, rule: str = "reinforcement",
+            expected_sanction=None) -> LeverLearner:  # fmt: skip
     settings = BehaviourSettings()
     spec = settings.types[name]
     motivation = MotivationType(name, spec.intrinsic, spec.moral_cost,
                                 frozenset(spec.forbids), settings.effort)  # fmt: skip
-    return LeverLearner([GAMING, FRAUD], motivation, settings.levels,
-                        settings.learning_rate, temperature)  # fmt: skip
+    return LeverLearner([GAMING, FRAUD], motivation, settings.levels, settings.learning_rate,
+                        temperature, rule, settings.ewa, expected_sanction)  # fmt: skip
+
+
+RULES = ("reinforcement", "ewa")
 
 
 def test_saints_refuse_gaming_and_honest_triers_refuse_fraud():
@@ -121,32 +125,80 @@ def test_saints_refuse_gaming_and_honest_triers_refuse_fraud():
     assert [lever.name for lever in learner("rational_maniac").levers] == ["g", "f"]
 
 
-def test_a_lever_that_pays_is_learned_and_one_that_does_not_is_dropped():
+@pytest.mark.parametrize("rule", RULES)
+def test_a_lever_that_pays_is_learned_and_one_that_does_not_is_dropped(rule):
     rng = np.random.default_rng(3)
     for pays in (True, False):
-        agent = learner("reactive_gamer")
+        agent = learner("reactive_gamer", rule=rule)
         used = []
         for _ in range(150):
             agent.choose(rng.random(2))
             level = agent.settings["g"]
-            payoff = 1.0 + (0.4 * level if pays else 0.0) - 0.13 * level
-            agent.learn(payoff + rng.normal(0, 0.02))
+            shared = 1.0 + (0.4 * level if pays else 0.0)  # its own cost, 0.13 x level, aside
+            agent.learn(shared + rng.normal(0, 0.02), [0.0, 0.0])
             used.append(level)
         late = np.mean(used[-50:])
-        assert late > 0.7 if pays else late < 0.2
+        assert late > 0.6 if pays else late < 0.2  # EWA credits part of the gain to not gaming
 
 
-def test_a_fall_in_payoff_no_lever_caused_does_not_start_gaming():
+@pytest.mark.parametrize("rule", RULES)
+def test_a_fall_in_payoff_no_lever_caused_does_not_start_gaming(rule):
     rng = np.random.default_rng(4)
-    agent = learner("honest_trier")
+    agent = learner("honest_trier", rule=rule)
     used = []
     for period in range(120):
         agent.choose(rng.random(2))
         level = agent.settings["g"]
         baseline = 1.0 if period < 40 else 0.7  # demand surge: everything gets worse
-        agent.learn(baseline - 0.3 * level + rng.normal(0, 0.03))
+        agent.learn(baseline + rng.normal(0, 0.03), [0.0])
         used.append(level)
     assert np.mean(used[40:60]) < 0.1
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_sanction_is_pinned_on_the_lever_detected(rule):
+    """Both levers raise the shared payoff; only fraud is sanctioned, and only it is dropped."""
+    rng = np.random.default_rng(6)
+    agent = learner("rational_maniac", rule=rule)
+    used = {"g": [], "f": []}
+    for _ in range(150):
+        agent.choose(rng.random(2))
+        g, f = agent.settings["g"], agent.settings["f"]
+        shared = 1.0 + 0.3 * g + 0.3 * f + rng.normal(0, 0.02)
+        caught = f > 0 and rng.random() < 0.8
+        agent.learn(shared, [0.0, 1.0 if caught else 0.0])
+        used["g"].append(g)
+        used["f"].append(f)
+    assert np.mean(used["g"][-50:]) > 0.6
+    assert np.mean(used["f"][-50:]) < 0.1
+
+
+def test_with_nothing_riding_on_the_dashboard_its_levers_are_not_even_tried():
+    rng = np.random.default_rng(7)
+    agent = learner("rational_maniac")
+    agent.tempted = False
+    for _ in range(50):
+        agent.choose(rng.random(2))
+        assert agent.settings == {"g": 0.0, "f": 0.0}
+        agent.learn(1.0 + rng.normal(0, 0.1), [0.0, 0.0])
+    gamer = learner("rational_maniac")
+    gamer.choose(np.array([0.999, 0.999]))
+    agent.copy_from(gamer)  # not copied either
+    assert agent.settings == {"g": 0.0, "f": 0.0}
+
+
+def test_the_audit_rules_a_decision_maker_knows_keep_it_from_trying_certain_sanctions():
+    def sure(lever: str, level: float) -> float:
+        return 2.0 if lever == "f" and level > 0 else 0.0
+
+    rng = np.random.default_rng(8)
+    agent = learner("rational_maniac", expected_sanction=sure)
+    tried = 0.0
+    for _ in range(50):
+        agent.choose(rng.random(2))
+        tried += agent.settings["f"]
+        agent.learn(1.0 + rng.normal(0, 0.05), [0.0, 0.0])
+    assert tried == 0.0
 
 
 def test_imitation_copies_what_a_peer_visibly_does():

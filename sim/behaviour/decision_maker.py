@@ -47,8 +47,10 @@ class DecisionMaker(mesa.Agent):
         self.motivation = motivation
         self.enabled = settings.enabled
         self.learner = LeverLearner(
-            levers, motivation, settings.levels, settings.learning_rate, settings.temperature
-        )
+            levers, motivation, settings.levels, settings.learning_rate, settings.temperature,
+            settings.learning_rule, settings.ewa, getattr(model, "expected_sanction", None),
+        )  # fmt: skip
+        self.learner.tempted = getattr(model, "dashboard_pays", True)
         self.all_levers = [lever.name for lever in levers]
         self.rank_score = 0.0
         self.budget = settings.effort_budget
@@ -69,10 +71,15 @@ class DecisionMaker(mesa.Agent):
             self.motivation.cost(lever, self.level(lever.name)) for lever in self.learner.levers
         )
 
-    def experience(self, payoff: Payoff) -> None:
-        """Learn from this period's payoff."""
+    def experience(self, payoff: Payoff, found: Sequence[str] = ()) -> None:
+        """Learn from this period's payoff; `found`: the levers an inspection detected.
+
+        Each lever is credited with the shared payoff plus its own cost and sanction.
+        """
         if self.enabled:
-            self.learner.learn(payoff.total)
+            each = payoff.sanction / len(found) if found else 0.0
+            sanctions = [each if lever.name in found else 0.0 for lever in self.learner.levers]
+            self.learner.learn(payoff.shared, sanctions, self.scale)
 
     def choose(
         self, rng: np.random.Generator, peers: Sequence[DecisionMaker], imitate: float

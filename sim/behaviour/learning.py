@@ -1,33 +1,48 @@
-"""Learning lever settings from experienced payoff: softmax reinforcement per lever."""
+"""Learning lever settings from experienced payoff: one softmax learner per lever.
+
+Two published rules, chosen by `behaviour.learning_rule`:
+
+* ``"reinforcement"`` (default): reinforcement relative to an aspiration level
+  (reinforcement comparison; Sutton & Barto 2018, section 2.8; Bush-Mosteller-type
+  learning with a reference point, as in Erev & Roth 1998). Only the level used is
+  reinforced.
+* ``"ewa"``: experience-weighted attraction (Camerer & Ho, Econometrica 1999). Every level
+  is updated: the one used with its payoff, the others with the payoff the decision-maker
+  imagines it would have had (weight `delta`); attractions decay (`phi`) and are averaged
+  over an experience weight that itself decays (`rho`).
+
+Both rules **attribute**: what a lever's level is credited with is the period's shared
+payoff (regime score, league reward, the true outcome the decision-maker cares about),
+judged against an aspiration that tracks it, plus *that lever's own* certain cost (effort
+and moral cost) and *its own* sanction if an inspection detected it. A sanction on
+mis-recording is pinned on mis-recording, not spread over every lever.
+
+A lever that can only move the measured ledger (kinds "gaming" and "fraud") is not even
+considered when nothing rides on the dashboard for this decision-maker (no stakes, no
+league reward, no funder reading it): exploration does not game or falsify with nothing to
+gain. Such levers stay at 0 and their random draws are still made, so streams stay aligned.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from sim.behaviour.levers import Lever
+from sim.behaviour.levers import DISHONEST, Lever
 from sim.behaviour.motivation import MotivationType
+from sim.behaviour.settings import EWASettings
 
 
 class LeverLearner:
     """Attractions over discrete intensity levels for each lever, learned from payoff.
 
-    Reinforcement relative to an aspiration level (reinforcement comparison; Sutton &
-    Barto 2018, section 2.8; Bush-Mosteller-type learning with a reference point, as in
-    Erev & Roth 1998). The aspiration tracks the decision-maker's own recent payoff; a
-    period's payoff minus the aspiration is the surprise. The attraction of each level
-    chosen moves toward that surprise by `learning_rate`. A level is chosen by softmax over
-    attractions.
-
     Attractions start at minus the known certain cost (effort and moral cost) of each
-    level, so a decision-maker begins from honest practice and learns only what the regime
-    and the service make of its choices. Because payoffs are judged against the aspiration,
-    a fall in payoff that no lever caused (a surge in demand, say) fades as the aspiration
-    follows it, instead of making untried levers look better than the one in use.
-
-    Each lever is an independent learner sharing the period's payoff (a standard
-    simplification of learning over several actions at once).
+    level and the sanction the audit rules lead it to expect, so a decision-maker begins
+    from honest practice and learns only what the regime and the service make of its
+    choices. Because the shared payoff is judged against the
+    aspiration, a fall in payoff that no lever caused (a surge in demand, say) fades as the
+    aspiration follows it, instead of making untried levels look better than the one in use.
     """
 
     def __init__(
@@ -37,20 +52,43 @@ class LeverLearner:
         levels: Sequence[float],
         learning_rate: float,
         temperature: float,
+        rule: str = "reinforcement",
+        ewa: EWASettings | None = None,
+        expected_sanction: Callable[[str, float], float] | None = None,
     ) -> None:
-        """Create a learner for the levers `motivation` allows; the others stay at 0."""
+        """Create a learner for the levers `motivation` allows; the others stay at 0.
+
+        `expected_sanction(lever, level)`: what the audit rules lead a decision-maker to
+        expect a period of a lever to cost in sanctions (none if not given).
+        """
         self.levers = [lever for lever in levers if motivation.allows(lever)]
         self.motivation = motivation
         self.levels = np.asarray(levels, dtype=float)
         self.learning_rate = learning_rate
         self.temperature = temperature
+        self.rule = rule
+        self.ewa = ewa or EWASettings()
+        self.experience_weight = 1.0  # EWA's N(0)
         self.aspiration: float | None = None
-        self._attraction = -np.array(
-            [[motivation.cost(lever, level) for level in self.levels] for lever in self.levers]
-        ).reshape(len(self.levers), len(self.levels))
+        self.tempted = True  # whether anything rides on the dashboard
+        self._dashboard_only = np.array([lever.kind in DISHONEST for lever in self.levers],
+                                        dtype=bool)  # fmt: skip
+        self._expected = np.array(
+            [[expected_sanction(lever.name, level) if expected_sanction else 0.0
+              for level in self.levels] for lever in self.levers], dtype=float,
+        ).reshape(len(self.levers), len(self.levels))  # fmt: skip
+        self._attraction = -self._costs(1.0) - self._expected
         self._chosen = np.zeros(len(self.levers), dtype=int)
         self.settings: dict[str, float] = {}
         self._publish()
+
+    def _costs(self, scale: float) -> np.ndarray:
+        """Certain cost of every level of every lever, at the effort-budget `scale`."""
+        costs = [
+            [self.motivation.cost(lever, level * scale) for level in self.levels]
+            for lever in self.levers
+        ]
+        return np.array(costs, dtype=float).reshape(len(self.levers), len(self.levels))
 
     def _publish(self) -> None:
         """Refresh `settings`, the current intensity of every allowed lever."""
@@ -59,16 +97,41 @@ class LeverLearner:
             for lever, i in zip(self.levers, self._chosen, strict=True)
         }
 
-    def learn(self, payoff: float) -> None:
-        """Reinforce the levels just used with the payoff's surprise over the aspiration."""
+    def learn(self, shared: float, sanctions: Sequence[float], scale: float = 1.0) -> None:
+        """Learn from one period.
+
+        Args:
+            shared: the payoff no single lever owns (regime, league, intrinsic motivation).
+            sanctions: each lever's own sanction this period (0 unless detected).
+            scale: the effort-budget scale the levels acted at (costs are paid on it).
+
+        """
         if self.aspiration is None:
-            self.aspiration = payoff
+            self.aspiration = shared
             return
-        surprise = payoff - self.aspiration
+        surprise = shared - self.aspiration
         self.aspiration += self.learning_rate * surprise
+        if not self.levers:
+            return
         rows = np.arange(len(self.levers))
+        costs = self._costs(scale)
+        own = costs[rows, self._chosen] + np.asarray(sanctions, dtype=float)
+        if self.rule == "ewa":
+            # the shared part as it was, each level's own cost and the sanction it risks
+            imagined = surprise - costs - self._expected
+            imagined[rows, self._chosen] = surprise - own
+            weight = np.full(imagined.shape, self.ewa.delta)
+            weight[rows, self._chosen] = 1.0
+            before = self.experience_weight
+            self.experience_weight = self.ewa.rho * before + 1.0
+            self._attraction = (
+                self.ewa.phi * before * self._attraction + weight * imagined
+            ) / self.experience_weight
+            return
         current = self._attraction[rows, self._chosen]
-        self._attraction[rows, self._chosen] = current + self.learning_rate * (surprise - current)
+        self._attraction[rows, self._chosen] = current + self.learning_rate * (
+            surprise - own - current
+        )
 
     def choose(self, uniforms: np.ndarray) -> None:
         """Pick next period's levels by softmax over attractions, one uniform per lever."""
@@ -80,6 +143,7 @@ class LeverLearner:
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
         picked = (cumulative < uniforms[: len(self.levers), None]).sum(axis=1)
         self._chosen = np.minimum(picked, len(self.levels) - 1)
+        self._untempt()
         self._publish()
 
     def copy_from(self, other: LeverLearner) -> None:
@@ -87,4 +151,10 @@ class LeverLearner:
         for i, lever in enumerate(self.levers):
             level = other.settings.get(lever.name, 0.0)
             self._chosen[i] = int(np.argmin(np.abs(self.levels - level)))
+        self._untempt()
         self._publish()
+
+    def _untempt(self) -> None:
+        """With nothing riding on the dashboard, levers that only move it stay unused."""
+        if not self.tempted:
+            self._chosen[self._dashboard_only] = 0

@@ -20,6 +20,11 @@ class Payoff:
     cost: float
 
     @property
+    def shared(self) -> float:
+        """The part no single lever owns: regime, league and intrinsic motivation."""
+        return self.regime + self.league + self.motivation
+
+    @property
     def total(self) -> float:
         """Net payoff."""
         return self.regime + self.league - self.sanction + self.motivation - self.cost

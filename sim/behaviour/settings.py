@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,28 @@ class MotivationSettings(BaseModel):
     forbids: list[str] = Field(
         default_factory=list, description="Lever kinds this type refuses to use."
     )
+
+
+class EWASettings(BaseModel):
+    """Experience-weighted attraction (Camerer & Ho, Econometrica 1999).
+
+    Defaults are assumptions within the ranges Camerer & Ho estimated across their
+    experimental games (phi about 0.8-1.0; delta from about 0.2 to 0.8).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phi: Probability = Field(
+        default=0.9, description="Decay of past attractions (forgetting; 1 = none)."
+    )
+    delta: Probability = Field(
+        default=0.5, description="Weight of the imagined payoff of levels not used "
+        "(0: pure reinforcement of the level used; 1: full belief learning)."
+    )  # fmt: skip
+    rho: Probability = Field(
+        default=0.9, description="Decay of the experience weight N (how fast attractions "
+        "stop being averages and become sums)."
+    )  # fmt: skip
 
 
 def _default_types() -> dict[str, MotivationSettings]:
@@ -42,6 +64,13 @@ class BehaviourSettings(BaseModel):
         min_length=2,
         description="Intensities a lever can be set to.",
     )
+    learning_rule: Literal["reinforcement", "ewa"] = Field(
+        default="reinforcement",
+        description="How lever settings are learned: 'reinforcement' (relative to an "
+        "aspiration; Sutton & Barto 2018, Erev & Roth 1998) or 'ewa' (experience-weighted "
+        "attraction, Camerer & Ho 1999). Both pin each lever's own cost and sanctions on it.",
+    )
+    ewa: EWASettings = Field(default_factory=EWASettings)
     learning_rate: Probability = Field(
         default=0.3,
         description="Step size of learning: how far the aspiration and the chosen level's "

@@ -68,6 +68,8 @@ METRICS = (
     # behaviour
     Metric("gaming_prevalence_pct", "Patients gamed (held, clock stopped, discharged early "
            "or mis-recorded)", "%", "behaviour", "lower", ATTENDANCES),
+    Metric("misrecorded_pct", "Patients whose departure time was falsified (fraud)", "%",
+           "behaviour", "lower", ATTENDANCES, headline=False),
     *_lever_metrics(ALL_LEVERS, "decision-makers holding the lever, periods after the warm-up"),
     # context, not printed by default
     Metric("patients", "Patients arriving after the warm-up", "patients per run", "true",

@@ -161,6 +161,8 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
             cohort[["held_outside", "clock_stop_transfer", "early_discharge", "misrecorded"]]
             .any(axis=1)
         )) if len(cohort) else math.nan,
+        "misrecorded_pct": 100.0 * float(np.mean(cohort["misrecorded"]))
+        if len(cohort) else math.nan,
         "bed_occupancy_pct": _bed_occupancy_pct(model),
         "surge_bed_days": model.surge_bed_hours / 24.0,
         "surge_beds_funded": model.mean_funds(),

@@ -5,7 +5,7 @@ it judges (a unit of the service, or one professional), the values of the measur
 asks for; the regime turns them into a score in [0, 1].
 """
 
-from sim.regimes.audit import inspect
+from sim.regimes.audit import expected_sanction, inspect
 from sim.regimes.funder import FunderSettings, allocate
 from sim.regimes.league import league_rewards
 from sim.regimes.measures import MeasureDefinition, check_measures, measures_of
@@ -40,6 +40,7 @@ __all__ = [
     "allocate",
     "build_scorer",
     "check_measures",
+    "expected_sanction",
     "inspect",
     "league_rewards",
     "measure_key",

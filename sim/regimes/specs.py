@@ -159,6 +159,13 @@ class AuditSettings(_Strict):
         default_factory=dict,
         description="Chance an inspection detects each lever in use, at full intensity.",
     )
+    records_sampled: int = Field(
+        default=1, ge=1, le=10_000,
+        description="Records (or cases) an inspection examines. A lever used at intensity "
+        "L touches a share L of them, so it is detected with chance detection x (1 - (1 - "
+        "L)^records_sampled): 1 (the default, an assumption) makes detection proportional "
+        "to intensity; a records audit of many makes any use likely to be found.",
+    )  # fmt: skip
     sanction: float = Field(
         default=2.0,
         ge=0,
