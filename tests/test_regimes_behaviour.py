@@ -113,10 +113,10 @@ def learner(name: str, temperature: float = 0.02, rule: str = "reinforcement",
     motivation = MotivationType(name, spec.intrinsic, spec.moral_cost,
                                 frozenset(spec.forbids), settings.effort)  # fmt: skip
     return LeverLearner([GAMING, FRAUD], motivation, settings.levels, settings.learning_rate,
-                        temperature, rule, settings.ewa, expected_sanction)  # fmt: skip
+                        temperature, rule, settings.rel, expected_sanction)  # fmt: skip
 
 
-RULES = ("reinforcement", "ewa")
+RULES = ("reinforcement", "rel")
 
 
 def test_saints_refuse_gaming_and_honest_triers_refuse_fraud():
@@ -138,7 +138,7 @@ def test_a_lever_that_pays_is_learned_and_one_that_does_not_is_dropped(rule):
             agent.learn(shared + rng.normal(0, 0.02), [0.0, 0.0])
             used.append(level)
         late = np.mean(used[-50:])
-        assert late > 0.6 if pays else late < 0.2  # EWA credits part of the gain to not gaming
+        assert late > 0.7 if pays else late < 0.2
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -152,14 +152,21 @@ def test_a_fall_in_payoff_no_lever_caused_does_not_start_gaming(rule):
         baseline = 1.0 if period < 40 else 0.7  # demand surge: everything gets worse
         agent.learn(baseline + rng.normal(0, 0.03), [0.0])
         used.append(level)
-    assert np.mean(used[40:60]) < 0.1
+    if rule == "reinforcement":
+        assert np.mean(used[40:60]) < 0.1
+    else:  # REL: the shock raises the payoff variability, so it explores for a while
+        assert 0.1 < np.mean(used[40:60]) < 0.3
+    assert np.mean(used[90:]) < 0.1  # either way the shock starts no lasting gaming
 
 
 @pytest.mark.parametrize("rule", RULES)
 def test_a_sanction_is_pinned_on_the_lever_detected(rule):
     """Both levers raise the shared payoff; only fraud is sanctioned, and only it is dropped."""
+    def known(lever: str, level: float) -> float:  # the audit rules: 80% found, sanction 1
+        return 0.8 if lever == "f" and level > 0 else 0.0
+
     rng = np.random.default_rng(6)
-    agent = learner("rational_maniac", rule=rule)
+    agent = learner("rational_maniac", rule=rule, expected_sanction=known)
     used = {"g": [], "f": []}
     for _ in range(150):
         agent.choose(rng.random(2))
@@ -169,7 +176,7 @@ def test_a_sanction_is_pinned_on_the_lever_detected(rule):
         agent.learn(shared, [0.0, 1.0 if caught else 0.0])
         used["g"].append(g)
         used["f"].append(f)
-    assert np.mean(used["g"][-50:]) > 0.6
+    assert np.mean(used["g"][-50:]) > 0.7
     assert np.mean(used["f"][-50:]) < 0.1
 
 

@@ -11,7 +11,7 @@ from sim.behaviour.learning import LeverLearner
 from sim.behaviour.levers import DISHONEST, KINDS, Lever
 from sim.behaviour.motivation import MotivationType, assign_types
 from sim.behaviour.payoff import Payoff
-from sim.behaviour.settings import BehaviourSettings, EWASettings, MotivationSettings
+from sim.behaviour.settings import BehaviourSettings, MotivationSettings, RELSettings
 
 __all__ = [
     "DISHONEST",
@@ -19,13 +19,13 @@ __all__ = [
     "BehaviourSettings",
     "Capability",
     "DecisionMaker",
-    "EWASettings",
     "ImprovementSettings",
     "Lever",
     "LeverLearner",
     "MotivationSettings",
     "MotivationType",
     "Payoff",
+    "RELSettings",
     "assign_types",
     "budget_scale",
     "steady_state",

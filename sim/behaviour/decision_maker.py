@@ -48,7 +48,7 @@ class DecisionMaker(mesa.Agent):
         self.enabled = settings.enabled
         self.learner = LeverLearner(
             levers, motivation, settings.levels, settings.learning_rate, settings.temperature,
-            settings.learning_rule, settings.ewa, getattr(model, "expected_sanction", None),
+            settings.learning_rule, settings.rel, getattr(model, "expected_sanction", None),
         )  # fmt: skip
         self.learner.tempted = getattr(model, "dashboard_pays", True)
         self.all_levers = [lever.name for lever in levers]

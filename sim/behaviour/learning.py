@@ -6,10 +6,12 @@ Two published rules, chosen by `behaviour.learning_rule`:
   (reinforcement comparison; Sutton & Barto 2018, section 2.8; Bush-Mosteller-type
   learning with a reference point, as in Erev & Roth 1998). Only the level used is
   reinforced.
-* ``"ewa"``: experience-weighted attraction (Camerer & Ho, Econometrica 1999). Every level
-  is updated: the one used with its payoff, the others with the payoff the decision-maker
-  imagines it would have had (weight `delta`); attractions decay (`phi`) and are averaged
-  over an experience weight that itself decays (`rho`).
+* ``"rel"``: reinforcement learning with a reference point and payoff-variability
+  normalisation (REL; Erev & Roth, AER 1998; Erev, Bereby-Meyer & Roth, JEBO 1999).
+  Propensities are cumulative (the level used gains its payoff over the reference point,
+  every propensity is discounted by `forgetting`), and choice is a logit over
+  propensities divided by the payoff variability the decision-maker has seen, so it
+  discriminates sharply when payoffs are steady and explores when they are noisy.
 
 Both rules **attribute**: what a lever's level is credited with is the period's shared
 payoff (regime score, league reward, the true outcome the decision-maker cares about),
@@ -31,7 +33,7 @@ import numpy as np
 
 from sim.behaviour.levers import DISHONEST, Lever
 from sim.behaviour.motivation import MotivationType
-from sim.behaviour.settings import EWASettings
+from sim.behaviour.settings import RELSettings
 
 
 class LeverLearner:
@@ -53,7 +55,7 @@ class LeverLearner:
         learning_rate: float,
         temperature: float,
         rule: str = "reinforcement",
-        ewa: EWASettings | None = None,
+        rel: RELSettings | None = None,
         expected_sanction: Callable[[str, float], float] | None = None,
     ) -> None:
         """Create a learner for the levers `motivation` allows; the others stay at 0.
@@ -67,8 +69,8 @@ class LeverLearner:
         self.learning_rate = learning_rate
         self.temperature = temperature
         self.rule = rule
-        self.ewa = ewa or EWASettings()
-        self.experience_weight = 1.0  # EWA's N(0)
+        self.rel = rel or RELSettings()
+        self.variability: float | None = None  # REL's mean absolute payoff surprise
         self.aspiration: float | None = None
         self.tempted = True  # whether anything rides on the dashboard
         self._dashboard_only = np.array([lever.kind in DISHONEST for lever in self.levers],
@@ -116,17 +118,14 @@ class LeverLearner:
         rows = np.arange(len(self.levers))
         costs = self._costs(scale)
         own = costs[rows, self._chosen] + np.asarray(sanctions, dtype=float)
-        if self.rule == "ewa":
-            # the shared part as it was, each level's own cost and the sanction it risks
-            imagined = surprise - costs - self._expected
-            imagined[rows, self._chosen] = surprise - own
-            weight = np.full(imagined.shape, self.ewa.delta)
-            weight[rows, self._chosen] = 1.0
-            before = self.experience_weight
-            self.experience_weight = self.ewa.rho * before + 1.0
-            self._attraction = (
-                self.ewa.phi * before * self._attraction + weight * imagined
-            ) / self.experience_weight
+        if self.rule == "rel":
+            size = abs(surprise)
+            if self.variability is None:
+                self.variability = size
+            else:
+                self.variability += self.learning_rate * (size - self.variability)
+            self._attraction *= 1.0 - self.rel.forgetting
+            self._attraction[rows, self._chosen] += surprise - own
             return
         current = self._attraction[rows, self._chosen]
         self._attraction[rows, self._chosen] = current + self.learning_rate * (
@@ -137,7 +136,7 @@ class LeverLearner:
         """Pick next period's levels by softmax over attractions, one uniform per lever."""
         if not self.levers:
             return
-        logits = self._attraction / self.temperature
+        logits = self._attraction / self._temperature()
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
@@ -145,6 +144,12 @@ class LeverLearner:
         self._chosen = np.minimum(picked, len(self.levels) - 1)
         self._untempt()
         self._publish()
+
+    def _temperature(self) -> float:
+        """The softmax temperature: fixed, or (REL) the payoff variability over sensitivity."""
+        if self.rule != "rel" or not self.variability:
+            return self.temperature
+        return max(self.variability, self.rel.floor) / self.rel.sensitivity
 
     def copy_from(self, other: LeverLearner) -> None:
         """Adopt what a peer visibly does: its level of each lever, 0 where it refuses."""

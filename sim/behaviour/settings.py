@@ -21,25 +21,26 @@ class MotivationSettings(BaseModel):
     )
 
 
-class EWASettings(BaseModel):
-    """Experience-weighted attraction (Camerer & Ho, Econometrica 1999).
+class RELSettings(BaseModel):
+    """Reinforcement learning with a reference point (REL; Erev & Roth 1998).
 
-    Defaults are assumptions within the ranges Camerer & Ho estimated across their
-    experimental games (phi about 0.8-1.0; delta from about 0.2 to 0.8).
+    Every default is an assumption (Erev & Roth fitted theirs to experimental games whose
+    payoff units differ from this model's).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    phi: Probability = Field(
-        default=0.9, description="Decay of past attractions (forgetting; 1 = none)."
+    forgetting: Probability = Field(
+        default=0.02, description="Share of every propensity forgotten each period."
     )
-    delta: Probability = Field(
-        default=0.5, description="Weight of the imagined payoff of levels not used "
-        "(0: pure reinforcement of the level used; 1: full belief learning)."
+    sensitivity: float = Field(
+        default=3.0, gt=0, le=1000, allow_inf_nan=False,
+        description="Choice sensitivity: the logit's scale is propensity x sensitivity / "
+        "payoff variability.",
     )  # fmt: skip
-    rho: Probability = Field(
-        default=0.9, description="Decay of the experience weight N (how fast attractions "
-        "stop being averages and become sums)."
+    floor: float = Field(
+        default=0.01, gt=0, le=10, allow_inf_nan=False,
+        description="Smallest payoff variability the choice divides by (steady payoffs).",
     )  # fmt: skip
 
 
@@ -64,13 +65,14 @@ class BehaviourSettings(BaseModel):
         min_length=2,
         description="Intensities a lever can be set to.",
     )
-    learning_rule: Literal["reinforcement", "ewa"] = Field(
+    learning_rule: Literal["reinforcement", "rel"] = Field(
         default="reinforcement",
-        description="How lever settings are learned: 'reinforcement' (relative to an "
-        "aspiration; Sutton & Barto 2018, Erev & Roth 1998) or 'ewa' (experience-weighted "
-        "attraction, Camerer & Ho 1999). Both pin each lever's own cost and sanctions on it.",
+        description="How lever settings are learned: 'reinforcement' (an exponential "
+        "recency-weighted attraction relative to an aspiration; Sutton & Barto 2018) or "
+        "'rel' (cumulative propensities with forgetting, and choice normalised by payoff "
+        "variability; Erev & Roth 1998). Both pin each lever's own cost and sanctions on it.",
     )
-    ewa: EWASettings = Field(default_factory=EWASettings)
+    rel: RELSettings = Field(default_factory=RELSettings)
     learning_rate: Probability = Field(
         default=0.3,
         description="Step size of learning: how far the aspiration and the chosen level's "
