@@ -35,6 +35,7 @@ from sim.validation.calibrate import FreeParameter, calibrate
 from sim.validation.facts import default_doc
 from sim.validation.report import (
     copy_figures,
+    headline,
     markdown_table,
     terminal_table,
     write_generated,
@@ -392,8 +393,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for _, row in table[table["verdict"].isin(["not reproduced", "inconclusive"])].iterrows():
         if row["note"]:
             print(f"  {row['fact']}: {row['note']}")
-    counts = table["verdict"].value_counts()
-    print("\n" + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    print("\n" + headline(table))
     for folder in sorted(p for p in out.iterdir() if (p / "manifest.json").exists()):
         _write_figures(folder)
     if doc:

@@ -261,3 +261,17 @@ def test_warmup_command_reports_mser5_for_every_run(capsys):
     assert "MSER-5 truncation" in printed
     for regime in ("kpi", "okr", "none"):
         assert regime in printed
+
+
+def test_the_headline_counts_held_out_facts_apart_from_fitted_ones_and_inputs():
+    import pandas as pd
+
+    from sim.validation.report import headline
+
+    table = pd.DataFrame({
+        "verdict": ["reproduced", "reproduced", "inconclusive", "reproduced", "not applicable"],
+        "role": ["held out", "fitted", "held out", "fitted", "input"],
+    })  # fmt: skip
+    text = headline(table)
+    assert text.startswith("held out (2 facts): 1 reproduced, 1 inconclusive")
+    assert "fitted (2 facts): 2 reproduced" in text and "input (1 facts)" in text

@@ -39,6 +39,23 @@ def terminal_table(table: pd.DataFrame) -> str:
         return frame.to_string(index=False)
 
 
+def headline(table: pd.DataFrame) -> str:
+    """Verdict counts of the held-out facts, then of the fitted ones and the inputs.
+
+    Only a held-out fact tests the model: a fitted one was used to set a parameter, and an
+    input is built in.
+    """
+    roles = table["role"] if "role" in table else pd.Series("held out", index=table.index)
+    parts = []
+    for role in ("held out", "fitted", "input"):
+        counts = table.loc[roles == role, "verdict"].value_counts()
+        if counts.empty:
+            continue
+        text = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+        parts.append(f"{role} ({int(counts.sum())} facts): {text}")
+    return "; ".join(parts)
+
+
 def markdown_table(
     table: pd.DataFrame, header: str, figures: list[tuple[str, str]] | None = None
 ) -> str:
@@ -46,7 +63,9 @@ def markdown_table(
 
     `figures` are (caption, path relative to the Markdown file) pairs shown below the table.
     """
-    lines = [header, "", "| fact | published | source | simulated (95% CI) | accepted | verdict "
+    lines = [header, "", f"**{headline(table)}.** Only held-out facts test the model: a fitted "
+             "fact was used to set a parameter and an input is built in.", "",
+             "| fact | published | source | simulated (95% CI) | accepted | verdict "
              "| role |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     for _, row in table.iterrows():
         note = f" ({row['note']})" if row["note"] else ""
