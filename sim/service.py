@@ -139,6 +139,8 @@ class ServiceModel(mesa.Model):
         self.regime_name = settings.regime_name
         self.behaviour = settings.behaviour
         self.stakes = settings.stakes
+        own = getattr(settings.regime, "stakes", None)
+        self.stakes_level = settings.stakes.level if own is None else own
         self.audit = settings.audit
         self.league = settings.league
         self.improvement = settings.improvement
@@ -171,7 +173,7 @@ class ServiceModel(mesa.Model):
             return False
         league = self.league.published and self.league.weight > 0.0
         funder = self.funder.rule in ("rescue", "reward") and self.funder.budget > 0.0
-        return self.stakes.level > 0.0 or league or funder
+        return self.stakes_level > 0.0 or league or funder
 
     @classmethod
     def simulate(cls, params: Any, settings: RunSettings) -> tuple[dict, dict[str, pd.DataFrame]]:
@@ -237,6 +239,14 @@ class ServiceModel(mesa.Model):
     def targets_reviewed(self) -> None:
         """React to the regime's review (e.g. read the targets the levers act at)."""
 
+    def aimed(self, site: int, scope: Any, measured: dict[str, float], point: float
+              ) -> dict[str, float]:  # fmt: skip
+        """The measured values had the levers rescued the near misses at `point`.
+
+        Only for decision-makers with aims (see `DecisionMaker`); the default is unchanged.
+        """
+        return measured
+
     def site_need(self, site: int) -> float:
         """A site's demand since the funder's last review (for the 'need' rule)."""
         return 1.0
@@ -264,6 +274,14 @@ class ServiceModel(mesa.Model):
                 measured, true, quality = self.measure(site, scope, day)
                 score = self.scorer.score(agent.unit, measured) if self.scorer.measures else 0.0
                 judged.append(Judged(agent, site, scope, measured, true, quality, score))
+                if len(agent.learner.aims) and self.scorer.measures:
+                    worth = self.stakes_level + (self.league.weight if self.league.published
+                                                 else 0.0)  # fmt: skip
+                    agent.learner.learn_aim([
+                        worth * (self.scorer.preview(
+                            agent.unit, self.aimed(site, scope, measured, point)) - score)
+                        for point in agent.learner.aims
+                    ])  # fmt: skip
             leads.append(judged[first])
             self._record_period(site, day, judged[first:])
             self.end_period(site)
@@ -308,7 +326,7 @@ class ServiceModel(mesa.Model):
         """
         found = inspect(self.streams["audit"], self.audit, agent.levels)
         payoff = Payoff(
-            regime=self.stakes.level * score,
+            regime=self.stakes_level * score,
             league=league_reward,
             sanction=self.audit.sanction * len(found),
             motivation=agent.motivation.intrinsic * (0.0 if math.isnan(quality) else quality),
@@ -338,6 +356,9 @@ class ServiceModel(mesa.Model):
                 stocks.setdefault(name, []).append(stock)
         row.update({f"lever_{k}": float(np.mean(v)) for k, v in settings.items()})
         row.update({f"capability_{k}": float(np.mean(v)) for k, v in stocks.items()})
+        aims = [item.agent.learner.aim for item in judged if item.agent.learner.aim is not None]
+        if aims:
+            row["aim"] = float(np.mean(aims))
         self.period_rows.append(row)
 
     def _record_decision(self, item: Judged, day: float, payoff: Payoff, found: list) -> None:
@@ -349,6 +370,8 @@ class ServiceModel(mesa.Model):
         }  # fmt: skip
         row.update({f"lever_{name}": level for name, level in agent.levels.items()})
         row.update({f"capability_{k}": v for k, v in agent.capability.stock.items()})
+        if agent.learner.aim is not None:
+            row["aim"] = agent.learner.aim
         if agent.experiments:
             row["redesign_factor"] = agent.capability.redesign_factor
         self.decision_rows.append(row)

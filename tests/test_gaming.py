@@ -109,7 +109,8 @@ def test_behaviour_off_no_gaming_at_all():
 
 
 def test_levers_follow_the_regime_threshold_not_240():
-    """A 3-hour KPI moves the spike to 180 minutes and leaves 240 alone."""
+    """A 3-hour KPI moves the spike to 180 minutes and leaves 240 alone: the managers
+    find the point by learning (their candidate aims run from 2 to 6 hours)."""
     changed = {"regimes.kpi.within": 180, "regimes.kpi.target": 0.8}
     for seed in SEEDS:
         result = sim.run(PRESSURED, regime="kpi", seed=seed, days=DAYS, overrides=changed)
@@ -136,5 +137,6 @@ def test_the_main_conclusions_hold_under_either_learning_rule(rule):
     assert t_interval((gap["kpi"] - gap["none"]).to_numpy())[1] > 0.0
     assert t_interval((gap["okr"] - gap["none"]).to_numpy())[1] > 0.0
     ratio = wide["last20_admitted_pct"] / wide["prior20_admitted_pct"]
-    assert (ratio["kpi"] > 1.5).all() and (ratio["none"] < 1.15).all()
+    assert t_interval((ratio["kpi"] - ratio["none"]).to_numpy())[0] > 0.2
+    assert (ratio["none"] < 1.15).all()
     assert (wide["gaming_prevalence_pct"]["none"] == 0.0).all()  # nothing rides on it

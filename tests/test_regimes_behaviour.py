@@ -84,6 +84,33 @@ def test_okr_review_retargets_with_demand_and_kpi_does_not():
     assert fixed.targets()[0][1] == pytest.approx(0.9)
 
 
+def test_okr_key_results_relative_to_each_units_baseline():
+    spec = OKRSpec(type="okr", objective="o", key_results=[
+        {"measure": "mean_wait_min", "direction": "lower", "target_change": -0.1,
+         "zero_change": 0.0}])  # fmt: skip
+    scorer = build_scorer("o", spec)
+    assert scorer.score("a", {"mean_wait_min": 200.0}) == 0.0  # the baseline grades 0
+    assert scorer.score("b", {"mean_wait_min": 100.0}) == 0.0
+    assert scorer.preview("a", {"mean_wait_min": 190.0}) == pytest.approx(0.5)
+    assert scorer.preview("b", {"mean_wait_min": 90.0}) == pytest.approx(1.0)
+    assert scorer.targets("a")[0][1] == pytest.approx(180.0)
+    assert scorer.targets("c")[0][1] is None  # no baseline yet
+    with pytest.raises(ValueError, match="target_change"):
+        OKRSpec(type="okr", objective="o", key_results=[
+            {"measure": "mean_wait_min", "target": 1.0, "target_change": 0.1, "zero_at": 2}])
+
+
+def test_preview_scores_without_recording():
+    scorer = build_scorer("k", KPISpec(type="kpi", measure="mean_wait_min", direction="lower",
+                                     target_change=-0.15, ratchet_days=10))  # fmt: skip
+    assert scorer.preview("a", {"mean_wait_min": 50.0}) == 0.5  # no baseline yet
+    assert scorer.target("a") is None
+    scorer.score("a", {"mean_wait_min": 200.0})
+    assert scorer.preview("a", {"mean_wait_min": 100.0}) > 0.99
+    scorer.review(10.0, {})
+    assert scorer.target("a") == pytest.approx(170.0)  # the preview did not ratchet it
+
+
 def test_audit_detects_only_levers_in_use_and_draws_a_fixed_number():
     settings = AuditSettings(inspection_chance=1.0, detection={"a": 1.0, "b": 1.0})
     rng = np.random.default_rng(0)
@@ -139,6 +166,27 @@ def test_a_lever_that_pays_is_learned_and_one_that_does_not_is_dropped(rule):
             used.append(level)
         late = np.mean(used[-50:])
         assert late > 0.7 if pays else late < 0.2
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_aim_that_would_have_paid_is_learned(rule):
+    """Foregone payoffs: the point whose rescued near misses move the dashboard wins."""
+    settings = BehaviourSettings()
+    motivation = MotivationType("m", 0.1, 0.0, frozenset(), settings.effort)
+    agent = LeverLearner([GAMING], motivation, settings.levels, settings.learning_rate, 0.02,
+                         rule, settings.rel, aims=(120.0, 180.0, 240.0))  # fmt: skip
+    rng = np.random.default_rng(5)
+    aims = []
+    for _ in range(60):
+        agent.choose(rng.random(2))
+        agent.learn(1.0 + rng.normal(0, 0.05), [0.0])
+        agent.learn_aim([rng.normal(0, 0.01), rng.normal(0, 0.01), 0.1 + rng.normal(0, 0.01)])
+        aims.append(agent.aim)
+    assert np.mean(np.array(aims[-30:]) == 240.0) > 0.8
+    other = LeverLearner([GAMING], motivation, settings.levels, settings.learning_rate, 0.02,
+                         rule, settings.rel, aims=(120.0, 180.0, 240.0))  # fmt: skip
+    other.copy_from(agent)
+    assert other.aim == agent.aim  # imitation copies where a peer aims, too
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -241,3 +289,20 @@ def test_gamer_share_rescales_the_mix_keeping_proportions_within_groups():
     assert BehaviourSettings().population_mix == BehaviourSettings().mix
     with pytest.raises(ValueError, match="gamer_share"):
         BehaviourSettings(mix={"saint": 1.0}, gamer_share=0.5)
+
+
+def test_a_regime_may_be_decoupled_from_pay():
+    """An OKR run with its own stakes of 0 (as OKRs usually are) pays nothing for its score,
+    and with no league table nothing rides on its dashboard."""
+    from sim.regimes import LeagueTable
+    from sim.service import RunSettings, ServiceModel
+
+    spec = OKRSpec(type="okr", objective="o", stakes=0.0, key_results=[
+        {"measure": "mean_wait_min", "target": 100, "zero_at": 200}])  # fmt: skip
+    unpaid = ServiceModel(RunSettings(regime_name="o", regime=spec,
+                                      league=LeagueTable(published=False)))  # fmt: skip
+    assert unpaid.stakes_level == 0.0 and not unpaid.dashboard_pays
+    paid_spec = spec.model_copy(update={"stakes": None})
+    paid = ServiceModel(RunSettings(regime_name="o", regime=paid_spec,
+                                    league=LeagueTable(published=False)))  # fmt: skip
+    assert paid.stakes_level == 1.0 and paid.dashboard_pays

@@ -30,11 +30,13 @@ class DecisionMaker(mesa.Agent):
         motivation: MotivationType,
         settings: BehaviourSettings,
         improvement: ImprovementSettings | None = None,
+        aims: Sequence[float] = (),
     ) -> None:
         """Create a decision-maker with the given levers and motivation.
 
         Improvement levers exist only if `improvement` is given and enabled; their
-        capability stocks are kept in `capability`.
+        capability stocks are kept in `capability`. `aims`: candidate points its levers
+        may act at, learned from their foregone payoffs (none: nothing to aim).
         """
         super().__init__(model)
         improving = improvement is not None and improvement.enabled
@@ -49,6 +51,7 @@ class DecisionMaker(mesa.Agent):
         self.learner = LeverLearner(
             levers, motivation, settings.levels, settings.learning_rate, settings.temperature,
             settings.learning_rule, settings.rel, getattr(model, "expected_sanction", None),
+            aims,
         )  # fmt: skip
         self.learner.tempted = getattr(model, "dashboard_pays", True)
         self.all_levers = [lever.name for lever in levers]
@@ -89,7 +92,7 @@ class DecisionMaker(mesa.Agent):
         The same number of random draws is made whatever happens, so the random stream
         stays aligned across regimes (common random numbers for behaviour too).
         """
-        draws = rng.random(2 + len(self.all_levers))
+        draws = rng.random(2 + len(self.all_levers) + (1 if len(self.learner.aims) else 0))
         if not self.enabled:
             return
         better = [p for p in peers if p is not self and p.rank_score > self.rank_score]
@@ -97,5 +100,7 @@ class DecisionMaker(mesa.Agent):
             peer = better[min(int(draws[1] * len(better)), len(better) - 1)]
             self.learner.copy_from(peer.learner)
         else:
-            self.learner.choose(draws[2:])
+            self.learner.choose(np.concatenate(
+                [draws[2 : 2 + len(self.learner.levers)], draws[2 + len(self.all_levers) :]]
+            ))  # fmt: skip
         self.scale = budget_scale(self.learner.settings, self.budget)

@@ -23,6 +23,15 @@ A lever that can only move the measured ledger (kinds "gaming" and "fraud") is n
 considered when nothing rides on the dashboard for this decision-maker (no stakes, no
 league reward, no funder reading it): exploration does not game or falsify with nothing to
 gain. Such levers stay at 0 and their random draws are still made, so streams stay aligned.
+
+A decision-maker may also learn *where* its levers act: an aim among a few candidate
+points (in A&E, the point of the clock at which a patient is moved, discharged or
+re-recorded). Each period every candidate is credited with what the dashboard would have
+paid had the near misses at that point been rescued - its foregone payoff, read off the
+period's own records (weighted fictitious play: experience-weighted attraction with every
+foregone payoff counted, delta = 1; Camerer & Ho 1999; Cheung & Friedman 1997). So a
+spike at a target's threshold is found by learning, not handed to the agent, and a
+measure with no threshold gives no point a lasting edge.
 """
 
 from __future__ import annotations
@@ -57,11 +66,13 @@ class LeverLearner:
         rule: str = "reinforcement",
         rel: RELSettings | None = None,
         expected_sanction: Callable[[str, float], float] | None = None,
+        aims: Sequence[float] = (),
     ) -> None:
         """Create a learner for the levers `motivation` allows; the others stay at 0.
 
         `expected_sanction(lever, level)`: what the audit rules lead a decision-maker to
-        expect a period of a lever to cost in sanctions (none if not given).
+        expect a period of a lever to cost in sanctions (none if not given). `aims`: the
+        candidate points its levers may act at (none: the levers have no aim to learn).
         """
         self.levers = [lever for lever in levers if motivation.allows(lever)]
         self.motivation = motivation
@@ -81,6 +92,9 @@ class LeverLearner:
         ).reshape(len(self.levers), len(self.levels))  # fmt: skip
         self._attraction = -self._costs(1.0) - self._expected
         self._chosen = np.zeros(len(self.levers), dtype=int)
+        self.aims = np.asarray(aims, dtype=float)
+        self._aim_attraction = np.zeros(len(self.aims))
+        self._aim = len(self.aims) // 2
         self.settings: dict[str, float] = {}
         self._publish()
 
@@ -91,6 +105,11 @@ class LeverLearner:
             for lever in self.levers
         ]
         return np.array(costs, dtype=float).reshape(len(self.levers), len(self.levels))
+
+    @property
+    def aim(self) -> float | None:
+        """The point the levers currently act at (None if there is no aim to learn)."""
+        return float(self.aims[self._aim]) if len(self.aims) else None
 
     def _publish(self) -> None:
         """Refresh `settings`, the current intensity of every allowed lever."""
@@ -132,18 +151,39 @@ class LeverLearner:
             surprise - own - current
         )
 
+    def learn_aim(self, gains: Sequence[float]) -> None:
+        """Credit every candidate aim with its foregone payoff this period.
+
+        `gains[i]`: what the dashboard would have paid over what it did pay, had the levers
+        rescued the near misses at candidate `i` (one value per aim).
+        """
+        if len(self.aims):
+            self._aim_attraction += self.learning_rate * (
+                np.asarray(gains, dtype=float) - self._aim_attraction
+            )
+
     def choose(self, uniforms: np.ndarray) -> None:
-        """Pick next period's levels by softmax over attractions, one uniform per lever."""
+        """Pick next period's levels (and aim) by softmax over attractions.
+
+        One uniform per lever, then one for the aim.
+        """
         if not self.levers:
             return
-        logits = self._attraction / self._temperature()
+        self._chosen = self._softmax(self._attraction, uniforms[: len(self.levers)])
+        if len(self.aims):
+            self._aim = int(self._softmax(self._aim_attraction[None, :],
+                                          uniforms[len(self.levers) :][:1])[0])  # fmt: skip
+        self._untempt()
+        self._publish()
+
+    def _softmax(self, attraction: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        """One choice per row of `attraction`, by inverse transform of its softmax."""
+        logits = attraction / self._temperature()
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
         cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
-        picked = (cumulative < uniforms[: len(self.levers), None]).sum(axis=1)
-        self._chosen = np.minimum(picked, len(self.levels) - 1)
-        self._untempt()
-        self._publish()
+        picked = (cumulative < uniforms[:, None]).sum(axis=1)
+        return np.minimum(picked, attraction.shape[1] - 1)
 
     def _temperature(self) -> float:
         """The softmax temperature: fixed, or (REL) the payoff variability over sensitivity."""
@@ -156,6 +196,8 @@ class LeverLearner:
         for i, lever in enumerate(self.levers):
             level = other.settings.get(lever.name, 0.0)
             self._chosen[i] = int(np.argmin(np.abs(self.levels - level)))
+        if len(self.aims) and other.aim is not None:
+            self._aim = int(np.argmin(np.abs(self.aims - other.aim)))
         self._untempt()
         self._publish()
 

@@ -59,13 +59,17 @@ class EDManager(DecisionMaker):
         settings: BehaviourSettings,
     ) -> None:
         """Create the manager of `department`."""
-        super().__init__(model, MANAGER_LEVERS, motivation, settings, model.improvement)
+        super().__init__(
+            model, MANAGER_LEVERS, motivation, settings, model.improvement,
+            aims=model.params.aim_points_min,
+        )  # fmt: skip
         self.department = department
         self.unit = department.params.name
 
     def apply(self) -> None:
         """Put this period's settings into effect in the department."""
         dept = self.department
+        dept.threshold = self.learner.aim  # the clock point the levers act at, learned
         dept.breach_priority = self.level("breach_priority")
         dept.hold_ambulances = self.level("hold_ambulances")
         dept.clock_stop_transfer = self.level("clock_stop_transfer")

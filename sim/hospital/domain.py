@@ -70,6 +70,9 @@ METRICS = (
            "or mis-recorded)", "%", "behaviour", "lower", ATTENDANCES),
     Metric("misrecorded_pct", "Patients whose departure time was falsified (fraud)", "%",
            "behaviour", "lower", ATTENDANCES, headline=False),
+    Metric("clock_aim_min", "Clock point the managers aim their clock levers at (learned)",
+           "minutes", "behaviour", "neither", "managers, periods after the warm-up",
+           headline=False),
     *_lever_metrics(ALL_LEVERS, "decision-makers holding the lever, periods after the warm-up"),
     # context, not printed by default
     Metric("patients", "Patients arriving after the warm-up", "patients per run", "true",

@@ -15,7 +15,7 @@ from operator import itemgetter
 import numpy as np
 
 from sim.hospital.params import HospitalParams
-from sim.regimes import MeasureDefinition, MeasureSpec, Scorer, measure_key
+from sim.regimes import MeasureDefinition, MeasureSpec, measure_key
 
 MEASURES = (
     MeasureDefinition("share_within", "share of attendances whose clock ran no longer than "
@@ -28,21 +28,7 @@ MEASURES = (
 )  # fmt: skip
 
 
-def clock_point(scorer: Scorer, unit: str | None = None) -> float | None:
-    """The clock point (minutes) a regime rewards beating, which clock levers act at.
-
-    The `within` of the heaviest share-within measure; failing that, the current target
-    (for `unit`, where targets differ by unit) of the heaviest mean-wait measure; otherwise
-    none (the clock levers have nothing to act on).
-    """
-    ranked = sorted(scorer.targets(unit), key=lambda item: -item[2])
-    for spec, _, _ in ranked:
-        if spec.measure == "share_within":
-            return spec.within
-    for spec, target, _ in ranked:
-        if spec.measure == "mean_wait_min" and target is not None:
-            return target
-    return None
+CLOCK_MEASURES = frozenset({"share_within", "mean_wait_min"})  # read off the recorded clock
 
 
 @dataclass(frozen=True)
@@ -120,10 +106,13 @@ def measure_values(
     episodes: Episodes,
     burnout: float,
     params: HospitalParams,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     curation: float = 0.0,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Values of each measure on the measured and on the true ledger."""
+    """Values of each measure on the measured and on the true ledger.
+
+    `rng` draws the survey samples (it may be None if no survey measure is asked for).
+    """
     measured: dict[str, float] = {}
     true: dict[str, float] = {}
     empty = len(episodes.measured_min) == 0

@@ -188,6 +188,22 @@ class HospitalParams(_Strict):
         description="Queue head start per acuity level under clinical "
         "priority; 'breach priority' shrinks it to zero (assumption).",
     )
+    aim_points_min: list[Annotated[float, Field(gt=0, le=10_080, allow_inf_nan=False)]] = Field(
+        default_factory=lambda: [120.0, 180.0, 240.0, 300.0, 360.0],
+        min_length=1,
+        max_length=24,
+        description="Candidate points of the clock (minutes) a manager may aim the clock "
+        "levers at - move a boarder, discharge early, re-record a departure just before it "
+        "- learned from payoff like a lever (assumption: the whole hours a tracking board "
+        "marks, two to six).",
+    )
+    aim_window_min: float = Field(
+        default=20.0, gt=0, le=240, allow_inf_nan=False,
+        description="A near miss at an aim point: a patient whose clock would run at most "
+        "this long past it. A manager judges each candidate point by what rescuing the "
+        "period's near misses there (clock stopped just before the point) would have done "
+        "to the dashboard (assumption; the 20-minute bins of Locker & Mason 2005).",
+    )  # fmt: skip
     transfer_margin_min: float = Field(
         default=15.0,
         ge=0,

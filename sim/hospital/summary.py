@@ -166,11 +166,18 @@ def summarise(model, patients: pd.DataFrame) -> dict[str, float]:
         "bed_occupancy_pct": _bed_occupancy_pct(model),
         "surge_bed_days": model.surge_bed_hours / 24.0,
         "surge_beds_funded": model.mean_funds(),
+        "clock_aim_min": _mean_aim(model),
     }  # fmt: skip
     summary["gap_4h_pct"] = summary["measured_4h_pct"] - summary["true_4h_pct"]
     summary.update(model.lever_means([lever.name for lever in ALL_LEVERS]))
     summary.update(model.regime_means(skip=("measured_4h_pct", "true_4h_pct")))
     return summary
+
+
+def _mean_aim(model) -> float:
+    """Mean clock point the managers aimed their levers at, periods after the warm-up."""
+    aims = [r["aim"] for r in model.decision_rows if r["day"] > model.warmup_days and "aim" in r]
+    return float(np.mean(aims)) if aims else math.nan
 
 
 def _bed_occupancy_pct(model) -> float:

@@ -38,7 +38,15 @@ class Scorer:
         return []
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
-        """Score one unit's measured values for one period, in [0, 1]."""
+        """Score one unit's measured values for one period, in [0, 1].
+
+        Records the period: a relative target takes the unit's first judged values as its
+        baseline, and a ratchet remembers what was achieved.
+        """
+        return self.preview(unit, values)
+
+    def preview(self, unit: str, values: Mapping[str, float]) -> float:
+        """What `values` would score for `unit` now, recording nothing."""
         return 0.0
 
     def met(self, score: float) -> bool | None:
@@ -84,10 +92,18 @@ class KPIScorer(Scorer):
             return 0.0
         if self.spec.ratchet_days is not None:
             self._window.setdefault(unit, []).append(value)
+        if self.target(unit) is None:  # the first judged period is a relative target's baseline
+            self._targets[unit] = value * (1.0 + self.spec.target_change)
+        return self.preview(unit, values)
+
+    def preview(self, unit: str, values: Mapping[str, float]) -> float:
+        """The logistic step at `unit`'s current target (0.5 before a baseline exists)."""
+        value = values[measure_key(self.spec)]
         target = self.target(unit)
-        if target is None:  # the first judged period fixes the baseline of a relative target
-            target = value * (1.0 + self.spec.target_change)
-            self._targets[unit] = target
+        if math.isnan(value):
+            return 0.0
+        if target is None:
+            return 0.5
         sign = 1.0 if self.spec.direction == "higher" else -1.0
         width = self.spec.steepness * (abs(target) or 1.0)
         margin = sign * (value - target) / width
@@ -117,7 +133,12 @@ class KPIScorer(Scorer):
 
 
 class OKRScorer(Scorer):
-    """Weighted key results, each graded linearly 0-1, re-targeted at quarterly reviews."""
+    """Weighted key results, each graded linearly 0-1, re-targeted at quarterly reviews.
+
+    A key result's target and zero point are absolute, or relative to each unit's own
+    value in its first judged period (`target_change`, `zero_change`), so a regime can ask
+    every unit for the same stretch over its own baseline.
+    """
 
     kind = "okr"
 
@@ -125,7 +146,8 @@ class OKRScorer(Scorer):
         """Create an OKR scorer from its validated spec."""
         super().__init__(name)
         self.spec = spec
-        self._targets = [(kr.target, kr.zero_at) for kr in spec.key_results]
+        self._baselines: dict[str, list[float]] = {}  # each unit's first judged values
+        self._factors = [1.0] * len(spec.key_results)  # re-targeting at the reviews
         self._context_at_setting: dict[str, float] = {}
         self._last_review = 0.0
 
@@ -134,27 +156,46 @@ class OKRScorer(Scorer):
         """All key-result measures."""
         return list(self.spec.key_results)
 
-    @property
-    def key_results(self) -> list[tuple[KeyResultSpec, float, float]]:
-        """Each key result with its current (target, zero_at)."""
-        return [(kr, t, z) for kr, (t, z) in zip(self.spec.key_results, self._targets, strict=True)]
+    def key_results(self, unit: str | None = None) -> list[tuple[KeyResultSpec, float, float]]:
+        """Each key result with its current (target, zero_at) for `unit`.
+
+        Relative key results have no value (NaN) until the unit's baseline is known, and
+        for `unit` None.
+        """
+        baseline = self._baselines.get(unit or "", [])
+        out = []
+        for i, kr in enumerate(self.spec.key_results):
+            base = baseline[i] if baseline else math.nan
+            target = kr.target if kr.target is not None else base * (1.0 + kr.target_change)
+            zero = kr.zero_at if kr.zero_at is not None else base * (1.0 + kr.zero_change)
+            out.append((kr, target * self._factors[i], zero * self._factors[i]))
+        return out
 
     def targets(self, unit: str | None = None) -> list[tuple[MeasureSpec, float | None, float]]:
-        """Each key result with its current target (the same for every unit) and weight."""
-        return [(kr, target, kr.weight) for kr, target, _ in self.key_results]
+        """Each key result with its current target for `unit` (None if not yet set)."""
+        return [
+            (kr, None if math.isnan(target) else target, kr.weight)
+            for kr, target, _ in self.key_results(unit)
+        ]
 
-    def grade(self, index: int, value: float) -> float:
+    def grade(self, index: int, value: float, unit: str | None = None) -> float:
         """Grade of key result `index` at `value`, linear between zero_at and target."""
-        target, zero_at = self._targets[index]
-        if math.isnan(value):
+        _, target, zero_at = self.key_results(unit)[index]
+        if math.isnan(value) or math.isnan(target) or target == zero_at:
             return 0.0
         return min(1.0, max(0.0, (value - zero_at) / (target - zero_at)))
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
+        """Weighted mean grade; the first judged period fixes the unit's baselines."""
+        if unit not in self._baselines:
+            self._baselines[unit] = [values[measure_key(kr)] for kr in self.spec.key_results]
+        return self.preview(unit, values)
+
+    def preview(self, unit: str, values: Mapping[str, float]) -> float:
         """Weighted mean grade of the key results."""
         total = sum(kr.weight for kr in self.spec.key_results)
         graded = sum(
-            kr.weight * self.grade(i, values[measure_key(kr)])
+            kr.weight * self.grade(i, values[measure_key(kr)], unit)
             for i, kr in enumerate(self.spec.key_results)
         )
         return graded / total
@@ -181,9 +222,8 @@ class OKRScorer(Scorer):
             if then <= 0 or abs(now / then - 1.0) <= self.spec.retarget_tolerance:
                 continue
             factor = (now / then) ** kr.elasticity
-            revised = (kr.target * factor, kr.zero_at * factor)
-            if revised != self._targets[i]:
-                self._targets[i] = revised
+            if factor != self._factors[i]:
+                self._factors[i] = factor
                 self.targets_revised += 1
 
 

@@ -43,6 +43,11 @@ class KPISpec(MeasureSpec):
 
     type: Literal["kpi"]
     description: str = ""
+    stakes: float | None = Field(
+        default=None, ge=0, le=1e6, allow_inf_nan=False,
+        description="Payoff per unit of this regime's score, in place of [stakes] level "
+        "(e.g. 0: an OKR decoupled from pay, as OKRs usually are).",
+    )  # fmt: skip
     target: float | None = Field(default=None, description="Absolute target value.")
     target_change: float | None = Field(
         default=None,
@@ -71,10 +76,23 @@ class KPISpec(MeasureSpec):
 
 
 class KeyResultSpec(MeasureSpec):
-    """One key result of an OKR: a measure, a target, the value that scores zero, a weight."""
+    """One key result of an OKR: a measure, a target, the value that scores zero, a weight.
 
-    target: float = Field(description="Value that grades 1.0.")
-    zero_at: float = Field(description="Value that grades 0.0; grades are linear between.")
+    Target and zero point are each absolute (`target`, `zero_at`) or relative to the
+    unit's own value in its first judged period (`target_change`, `zero_change`: e.g.
+    -0.1 and 0.0 grade a 10% cut in a mean wait from 0 at the baseline to 1).
+    """
+
+    target: float | None = Field(default=None, description="Value that grades 1.0.")
+    zero_at: float | None = Field(
+        default=None, description="Value that grades 0.0; grades are linear between."
+    )
+    target_change: float | None = Field(
+        default=None, gt=-1.0, description="Target as a relative change from the baseline."
+    )
+    zero_change: float | None = Field(
+        default=None, gt=-1.0, description="Zero point as a relative change from the baseline."
+    )
     weight: float = Field(default=1.0, gt=0)
     qualitative: bool | None = Field(
         default=None,
@@ -91,8 +109,14 @@ class KeyResultSpec(MeasureSpec):
 
     @model_validator(mode="after")
     def _distinct(self) -> KeyResultSpec:
-        if self.target == self.zero_at:
+        if (self.target is None) == (self.target_change is None):
+            raise ValueError("give exactly one of 'target' or 'target_change'")
+        if (self.zero_at is None) == (self.zero_change is None):
+            raise ValueError("give exactly one of 'zero_at' or 'zero_change'")
+        if self.target is not None and self.target == self.zero_at:
             raise ValueError("'target' and 'zero_at' must differ")
+        if self.target_change is not None and self.target_change == self.zero_change:
+            raise ValueError("'target_change' and 'zero_change' must differ")
         return self
 
 
@@ -102,6 +126,11 @@ class OKRSpec(_Strict):
     type: Literal["okr"]
     objective: str = Field(description="The objective, in words.")
     description: str = ""
+    stakes: float | None = Field(
+        default=None, ge=0, le=1e6, allow_inf_nan=False,
+        description="Payoff per unit of this regime's score, in place of [stakes] level "
+        "(e.g. 0: an OKR decoupled from pay, as OKRs usually are).",
+    )  # fmt: skip
     key_results: list[KeyResultSpec] = Field(min_length=1)
     review_days: float = Field(
         default=91.0, gt=0, description="Days between reviews of key results (a quarter)."
