@@ -175,6 +175,13 @@ class ServiceModel(mesa.Model):
         funder = self.funder.rule in ("rescue", "reward") and self.funder.budget > 0.0
         return self.stakes_level > 0.0 or league or funder
 
+    @property
+    def dashboard_measures(self) -> frozenset[str]:
+        """The measures something rides on (none if nothing does; see `dashboard_pays`)."""
+        if not self.dashboard_pays:
+            return frozenset()
+        return frozenset(spec.measure for spec in self.scorer.measures)
+
     @classmethod
     def simulate(cls, params: Any, settings: RunSettings) -> tuple[dict, dict[str, pd.DataFrame]]:
         """Build and run one model; return its summary and tables (the domain interface)."""
@@ -297,6 +304,8 @@ class ServiceModel(mesa.Model):
             for lever in item.agent.experiments:  # one draw each, whatever the level
                 uniform = float(self.streams["improvement"].random())
                 item.agent.capability.redesign(item.agent.level(lever), uniform)
+        if day >= self.warmup_days:
+            self.scorer.close_baselines()
         self.scorer.review(day, self.context(day))
         self.targets_reviewed()
         self._fund(day, leads)

@@ -22,14 +22,16 @@ from sim.experiments.runner import RunResult, _run_task, iter_runs, run
 from sim.experiments.scenario import Scenario, load_scenario, validate
 from sim.hospital import HospitalModel
 from sim.hospital.arrivals import MINUTES_PER_DAY
+from sim.regimes import KPISpec
 from sim.service import RunSettings, named_streams
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "ae_four_hour.toml"
 BASE = load_scenario(SCENARIO_FILE).model_dump(mode="python")
 REGIMES = ("kpi", "okr", "none")
 DISPOSITIONS = {"admitted", "discharged", "left without being seen", "still in department"}
-GAMING_FLAGS = ["held_outside", "clock_stop_transfer", "early_discharge", "misrecorded"]
-CLOCK_GAMING = ["clock_stop_transfer", "early_discharge", "misrecorded"]
+GAMING_FLAGS = ["held_outside", "clock_stop_transfer", "early_discharge", "misrecorded",
+                "registered_late", "decision_recorded_late"]
+CLOCK_GAMING = ["clock_stop_transfer", "early_discharge", "misrecorded", "registered_late"]
 
 
 def small_scenario(
@@ -216,6 +218,11 @@ def check_gaming(result: RunResult) -> None:
         # no clock to beat: nothing is done to the clock
         assert not p[CLOCK_GAMING].to_numpy().any()
     assert (p.loc[p["held_outside"], "mode"] == "ambulance").all()
+    assert (p.loc[p["registered_late"], "mode"] == "walk-in").all()
+    late = p[p["decision_recorded_late"]]
+    assert (late["disposition"] == "admitted").all()
+    assert (late["decision_recorded_min"] > late["decision_min"]).all()
+    assert (late["decision_recorded_min"] <= late["left_ed_min"]).all()
     transferred = p[p["clock_stop_transfer"]]
     assert transferred["admit_needed"].all()
     assert (transferred["moved_to"].astype(str) != "").all()
@@ -242,11 +249,14 @@ def test_patients_accounted_for_and_times_ordered(scenario, regime, seed):
 def test_invariants_hold_when_gaming_is_heavy():
     """A pinned case where every kind of gaming happens, so the checks above bite."""
     scenario = small_scenario([110.0, 80.0], days=20, pressure=0.8, stakes=5.0)
+    trolley = KPISpec(type="kpi", measure="trolley_waits_12h", direction="lower", target=0.001)
+    scenario = scenario.model_copy(update={"regimes": {**scenario.regimes, "trolley": trolley}})
     used = pd.Series(False, index=GAMING_FLAGS)
-    for regime in ("kpi", "okr"):
+    for regime in ("kpi", "okr", "trolley"):
         result = run(scenario, regime=regime, seed=2)
         used |= result.tables["patients"][GAMING_FLAGS].any()
-        assert result.summary["measured_4h_pct"] > result.summary["true_4h_pct"]
+        if regime != "trolley":
+            assert result.summary["measured_4h_pct"] > result.summary["true_4h_pct"]
         check_accounting(result)
         check_times(result)
         check_gaming(result)

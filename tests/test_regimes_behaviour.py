@@ -23,11 +23,13 @@ def test_kpi_score_is_a_step_centred_on_the_target():
     assert scorer.met(0.6) and not scorer.met(0.4)
 
 
-def test_relative_kpi_target_is_set_per_unit_from_its_first_period():
+def test_relative_kpi_target_is_set_per_unit_from_its_warmup():
     scorer = build_scorer("k", KPISpec(type="kpi", measure="mean_wait_min", direction="lower",
                                      target_change=-0.15))  # fmt: skip
-    assert scorer.score("a", {"mean_wait_min": 200.0}) < 0.01  # baseline 200, target 170
+    scorer.score("a", {"mean_wait_min": 180.0})
+    assert scorer.score("a", {"mean_wait_min": 220.0}) < 0.01  # baseline 200, target 170
     scorer.score("b", {"mean_wait_min": 100.0})
+    scorer.close_baselines()  # the warm-up ends
     assert scorer.target("a") == pytest.approx(170.0)
     assert scorer.target("b") == pytest.approx(85.0)
     assert scorer.score("a", {"mean_wait_min": 170.0}) == pytest.approx(0.5)
@@ -231,7 +233,7 @@ def test_a_sanction_is_pinned_on_the_lever_detected(rule):
 def test_with_nothing_riding_on_the_dashboard_its_levers_are_not_even_tried():
     rng = np.random.default_rng(7)
     agent = learner("rational_maniac")
-    agent.tempted = False
+    agent.watch(frozenset())
     for _ in range(50):
         agent.choose(rng.random(2))
         assert agent.settings == {"g": 0.0, "f": 0.0}

@@ -53,7 +53,8 @@ class DecisionMaker(mesa.Agent):
             settings.learning_rule, settings.rel, getattr(model, "expected_sanction", None),
             aims,
         )  # fmt: skip
-        self.learner.tempted = getattr(model, "dashboard_pays", True)
+        if hasattr(model, "dashboard_measures"):
+            self.learner.watch(model.dashboard_measures)
         self.all_levers = [lever.name for lever in levers]
         self.rank_score = 0.0
         self.budget = settings.effort_budget

@@ -21,8 +21,10 @@ mis-recording is pinned on mis-recording, not spread over every lever.
 
 A lever that can only move the measured ledger (kinds "gaming" and "fraud") is not even
 considered when nothing rides on the dashboard for this decision-maker (no stakes, no
-league reward, no funder reading it): exploration does not game or falsify with nothing to
-gain. Such levers stay at 0 and their random draws are still made, so streams stay aligned.
+league reward, no funder reading it), nor when the dashboard watches no measure it can
+move (delaying the recorded decision to admit does nothing for a 4-hour figure):
+exploration does not game or falsify with nothing to gain. Such levers stay at 0 and
+their random draws are still made, so streams stay aligned.
 
 A decision-maker may also learn *where* its levers act: an aim among a few candidate
 points (in A&E, the point of the clock at which a patient is moved, discharged or
@@ -83,9 +85,9 @@ class LeverLearner:
         self.rel = rel or RELSettings()
         self.variability: float | None = None  # REL's mean absolute payoff surprise
         self.aspiration: float | None = None
-        self.tempted = True  # whether anything rides on the dashboard
         self._dashboard_only = np.array([lever.kind in DISHONEST for lever in self.levers],
                                         dtype=bool)  # fmt: skip
+        self._idle = np.zeros(len(self.levers), dtype=bool)  # not considered (see `watch`)
         self._expected = np.array(
             [[expected_sanction(lever.name, level) if expected_sanction else 0.0
               for level in self.levels] for lever in self.levers], dtype=float,
@@ -202,6 +204,15 @@ class LeverLearner:
         self._publish()
 
     def _untempt(self) -> None:
-        """With nothing riding on the dashboard, levers that only move it stay unused."""
-        if not self.tempted:
-            self._chosen[self._dashboard_only] = 0
+        """Levers not considered (see `watch`) stay unused."""
+        self._chosen[self._idle] = 0
+
+    def watch(self, measures: frozenset[str]) -> None:
+        """Consider the dashboard-only levers that can move one of `measures`.
+
+        `measures`: the dashboard's measures, empty if nothing rides on it.
+        """
+        self._idle = np.array([
+            only and not lever.moves_any(measures)
+            for lever, only in zip(self.levers, self._dashboard_only, strict=True)
+        ], dtype=bool)  # fmt: skip

@@ -22,6 +22,8 @@ class Lever:
         description: what the lever does, in words.
         experiment: an improvement lever that works as an experiment: each period it is
             used, it succeeds with a chance (a lasting gain) or fails (`Capability.redesign`).
+        moves: for a gaming or fraud lever, the measures (catalogue names) it can move; it
+            is considered only when the dashboard watches one of them. Empty: any measure.
 
     """
 
@@ -29,6 +31,11 @@ class Lever:
     kind: str
     description: str = ""
     experiment: bool = False
+    moves: tuple[str, ...] = ()
+
+    def moves_any(self, measures: frozenset[str]) -> bool:
+        """Whether this lever can move one of `measures` (the dashboard's measures)."""
+        return bool(measures) and (not self.moves or not measures.isdisjoint(self.moves))
 
     def __post_init__(self) -> None:
         """Refuse an unknown kind."""

@@ -7,21 +7,33 @@ import mesa
 from sim.behaviour import BehaviourSettings, DecisionMaker, Lever, MotivationType
 from sim.hospital.flow import Department
 
+CLOCK = ("share_within", "mean_wait_min")  # the measures read off the arrival clock
+
 MANAGER_LEVERS = (
     Lever("breach_priority", "gaming",
-          "Order the queue by time to breach instead of clinical acuity."),
+          "Order the queue by time to breach instead of clinical acuity.", moves=CLOCK),
     Lever("hold_ambulances", "gaming",
-          "When the ED is full, keep ambulance patients outside, clock not started."),
+          "When the ED is full, keep ambulance patients outside, clock not started.",
+          moves=CLOCK),
     Lever("clock_stop_transfer", "gaming",
           "Move patients awaiting a bed to the assessment area or a corridor just before "
-          "the clock threshold, which stops the measured clock."),
+          "the clock threshold, which stops the measured clock.", moves=CLOCK),
     Lever("corridor_care", "care",
           "When the ED is full, move patients awaiting a bed to a corridor to free a "
           "cubicle; the clock keeps running."),
+    Lever("delay_registration", "gaming",
+          "When the ED is full, register some walk-in patients late: their clock starts at "
+          "registration, not arrival.", moves=CLOCK),
+    Lever("delay_decision", "gaming",
+          "Record a patient's decision to admit only once a bed is in sight, which keeps "
+          "waits counted from the decision to admit (trolley waits) short.",
+          moves=("trolley_waits_12h",)),
     Lever("misrecord", "fraud",
-          "Record a departure time just inside the threshold for a patient who breached."),
+          "Record a departure time just inside the threshold for a patient who breached.",
+          moves=CLOCK),
     Lever("curate_survey", "gaming",
-          "Steer the patient-experience survey toward patients with short stays."),
+          "Steer the patient-experience survey toward patients with short stays.",
+          moves=("patient_experience",)),
     Lever("surge", "improvement",
           "Open the escalation beds the funder pays for (the share given by the intensity), "
           "with the extra shifts they need: more beds, more burnout."),
@@ -37,7 +49,8 @@ MANAGER_LEVERS = (
 )  # fmt: skip
 CLINICIAN_LEVERS = (
     Lever("early_discharge", "gaming",
-          "Discharge a patient just before the clock threshold, treatment unfinished."),
+          "Discharge a patient just before the clock threshold, treatment unfinished.",
+          moves=CLOCK),
     Lever("pace", "improvement",
           "Treat faster and more intensively: treatment time falls, and past a point care is "
           "left unfinished."),
@@ -75,6 +88,8 @@ class EDManager(DecisionMaker):
         dept.clock_stop_transfer = self.level("clock_stop_transfer")
         dept.corridor_care = self.level("corridor_care")
         dept.misrecord = self.level("misrecord")
+        dept.delay_registration = self.level("delay_registration")
+        dept.delay_decision = self.level("delay_decision")
         dept.curate_survey = self.level("curate_survey")
         funded = self.model.funds[dept.index] if self.model.funds else 0.0
         self.model.flow.set_surge(dept, round(self.level("surge") * funded))

@@ -20,7 +20,7 @@ from sim.hospital.arrivals import MINUTES_PER_DAY, ArrivalBatch
 from sim.hospital.params import EDParams, HospitalParams
 
 # event kinds
-_ARRIVE, _FORCE_HANDOVER, _TREAT_END, _BED_FREE, _TRANSFER, _RENEGE = range(6)
+_ARRIVE, _FORCE_HANDOVER, _TREAT_END, _BED_FREE, _TRANSFER, _RENEGE, _DECIDE = range(7)
 
 # patient states
 OUTSIDE, WAITING, TREATING, BOARDING, MOVED, GONE = range(6)
@@ -33,7 +33,9 @@ DISPOSITIONS = ("still in department", "discharged", "admitted", "left without b
 NOT_MOVED, CORRIDOR, ASSESSMENT = range(3)
 
 # bit flags of the gaming acts applied to a patient
-HELD, TRANSFERRED, EARLY_DISCHARGE, MISRECORDED = 1, 2, 4, 8
+HELD, TRANSFERRED, EARLY_DISCHARGE, MISRECORDED, LATE_REGISTRATION, LATE_DECISION = (
+    1, 2, 4, 8, 16, 32
+)
 
 NAN = math.nan
 _GOLDEN = 0.6180339887498949  # patient number x golden ratio, mod 1: an even spread of shares
@@ -56,6 +58,8 @@ class Department:
         "corridor_care",
         "corridor_used",
         "curate_survey",
+        "delay_decision",
+        "delay_registration",
         "free_cubicles",
         "front_door",
         "hold_ambulances",
@@ -92,6 +96,8 @@ class Department:
         self.corridor_care = 0.0
         self.misrecord = 0.0
         self.curate_survey = 0.0
+        self.delay_registration = 0.0
+        self.delay_decision = 0.0
         self.clinician_early_discharge = [0.0] * clinician_agents
         self.clinician_pace = [0.0] * clinician_agents  # pace capability of each clinician
         self.los_factor = 1.0  # inpatient stays of new admissions, from the discharge drive
@@ -110,8 +116,8 @@ class PatientFlow:
         "ed", "arrival_min", "handover_at_min", "ambulance", "acuity", "admit",
         "treatment_min", "patience_min", "los_min", "u_lever", "u_record", "u_reattend",
         "clinician", "clock_start_min", "treatment_start_min", "decision_min",
-        "clock_stop_min", "left_ed_min", "disposition", "moved_to", "moved_min",
-        "corridor_min", "incomplete", "reattended", "gamed", "state",
+        "decision_recorded_min", "clock_stop_min", "left_ed_min", "disposition", "moved_to",
+        "moved_min", "corridor_min", "incomplete", "reattended", "gamed", "state",
     )  # fmt: skip
 
     def __init__(self, params: HospitalParams, rng: np.random.Generator) -> None:
@@ -159,7 +165,8 @@ class PatientFlow:
                      "u_lever", "u_record", "u_reattend", "clinician"):  # fmt: skip
             cols[name].extend(merged(name))
         for name in ("clock_start_min", "treatment_start_min", "decision_min",
-                     "clock_stop_min", "left_ed_min", "moved_min", "handover_at_min"):  # fmt: skip
+                     "decision_recorded_min", "clock_stop_min", "left_ed_min", "moved_min",
+                     "handover_at_min"):  # fmt: skip
             cols[name].extend([NAN] * n)
         for name in ("disposition", "moved_to", "gamed", "corridor_min", "incomplete"):
             cols[name].extend([0] * n)
@@ -182,7 +189,7 @@ class PatientFlow:
         arrival_min = self.cols["arrival_min"]
         handlers = (
             self._arrive, self._force_handover, self._treat_end, self._bed_free,
-            self._transfer, self._renege,
+            self._transfer, self._renege, self._decide,
         )  # fmt: skip
         arrive = self._arrive
         registered = len(arrival_min)  # arrivals are only added between calls
@@ -236,7 +243,12 @@ class PatientFlow:
             if cols["state"][pid] == OUTSIDE:
                 self._push(self.now + self.params.max_handover_hold_min, _FORCE_HANDOVER, pid)
         else:
-            self._join_queue(dept, pid, self.now)
+            start = self.now
+            if (dept.delay_registration and dept.free_cubicles <= 0
+                    and cols["u_lever"][pid] < dept.delay_registration):  # fmt: skip
+                start += self.params.registration_delay_min  # registered late: clock later
+                cols["gamed"][pid] |= LATE_REGISTRATION
+            self._join_queue(dept, pid, start)
             patience = cols["patience_min"][pid]
             if patience != math.inf:
                 self._push(self.now + patience, _RENEGE, pid)
@@ -309,6 +321,8 @@ class PatientFlow:
             now = self.now
             state[pid] = TREATING
             cols["treatment_start_min"][pid] = now
+            if cols["clock_start_min"][pid] > now:  # seen before a late registration: now
+                cols["clock_start_min"][pid] = now
             dept.busy += 1
             dept.free_cubicles -= 1
             if cols["ambulance"][pid]:
@@ -357,32 +371,48 @@ class PatientFlow:
                 return
 
     def _treat_end(self, pid: int) -> None:
+        """Treatment over: discharge, or refer to the specialty for a decision to admit.
+
+        A referred patient keeps the cubicle while the specialty reviews; the clinician is
+        free. The review takes longer the more patients already wait for a bed (specialty
+        teams are on the wards); its random length reuses the patient's re-attendance
+        uniform, which an admitted patient never needs.
+        """
         cols = self.cols
         dept = self.departments[cols["ed"][pid]]
         now = self.now
         dept.busy -= 1
-        cols["decision_min"][pid] = now
         if cols["admit"][pid]:
-            if dept.beds_free > 0 and not dept.bed_queue:
-                dept.beds_free -= 1
-                dept.free_cubicles += 1
-                self._to_bed(dept, pid)
-            else:
-                cols["state"][pid] = BOARDING
-                dept.bed_queue.append(pid)
-                if dept.threshold is not None:
-                    check = (
-                        cols["clock_start_min"][pid]
-                        + dept.threshold
-                        - self.params.transfer_margin_min
-                    )
-                    self._push(max(now, check), _TRANSFER, pid)
+            p = self.params
+            crowding = 1.0 + p.review_crowding * len(dept.bed_queue) / dept.params.cubicles
+            length = -math.log(1.0 - cols["u_reattend"][pid]) * p.specialty_review_min * crowding
+            self._push(now + length, _DECIDE, pid)
         else:
+            cols["decision_min"][pid] = now
             dept.free_cubicles += 1
             p = self.params
             chance = p.reattend_base + p.reattend_per_incomplete * cols["incomplete"][pid]
             cols["reattended"][pid] = cols["u_reattend"][pid] < chance
             self._leave(dept, pid, DISCHARGED)
+        self._start_treatments(dept)
+
+    def _decide(self, pid: int) -> None:
+        """The specialty decides to admit: to a free bed, or to wait for one (boarding)."""
+        cols = self.cols
+        dept = self.departments[cols["ed"][pid]]
+        now = self.now
+        cols["decision_min"][pid] = now
+        if dept.beds_free > 0 and not dept.bed_queue:
+            dept.beds_free -= 1
+            dept.free_cubicles += 1
+            self._to_bed(dept, pid)
+        else:
+            cols["state"][pid] = BOARDING
+            dept.bed_queue.append(pid)
+            if dept.threshold is not None:
+                margin = self.params.transfer_margin_min
+                check = cols["clock_start_min"][pid] + dept.threshold - margin
+                self._push(max(now, check), _TRANSFER, pid)
         self._start_treatments(dept)
 
     def _transfer(self, pid: int) -> None:
@@ -455,6 +485,8 @@ class PatientFlow:
     def _stop_clock(self, dept: Department, pid: int) -> None:
         cols = self.cols
         stop = self.now
+        if cols["clock_start_min"][pid] > stop:  # left before a late registration
+            cols["clock_start_min"][pid] = stop
         threshold = dept.threshold
         if threshold is not None and dept.misrecord > 0.0:
             start = cols["clock_start_min"][pid]
@@ -470,6 +502,14 @@ class PatientFlow:
         cols["state"][pid] = GONE
         cols["left_ed_min"][pid] = self.now
         cols["disposition"][pid] = disposition
+        if disposition == ADMITTED:
+            recorded = cols["decision_min"][pid]
+            if dept.delay_decision and cols["u_lever"][pid] < dept.delay_decision:
+                held = self.now - self.params.decision_record_lead_min  # once a bed is in sight
+                if held > recorded:
+                    recorded = held
+                    cols["gamed"][pid] |= LATE_DECISION
+            cols["decision_recorded_min"][pid] = recorded
         dept.period.append(pid)
 
     def _ward_time(self, time: float) -> float:

@@ -21,6 +21,8 @@ MEASURES = (
     MeasureDefinition("share_within", "share of attendances whose clock ran no longer than "
                       "`within` minutes", share=True, needs_within=True, within_unit="minutes"),
     MeasureDefinition("mean_wait_min", "mean time in department, minutes"),
+    MeasureDefinition("trolley_waits_12h", "share of admitted patients who waited over 12 "
+                      "hours from the recorded decision to admit (trolley waits)", share=True),
     MeasureDefinition("patient_experience", "share of patients rating their care good "
                       "(survey of a sample)", qualitative=True, share=True),
     MeasureDefinition("staff_burnout", "staff burnout index, 0-1 (survey of a sample)",
@@ -29,6 +31,7 @@ MEASURES = (
 
 
 CLOCK_MEASURES = frozenset({"share_within", "mean_wait_min"})  # read off the recorded clock
+TROLLEY_WAIT_MIN = 720.0  # the 12-hour trolley-wait standard (NHS England)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Episodes:
     experience: np.ndarray
     quality: np.ndarray
     clinician: np.ndarray
+    from_decision_min: np.ndarray  # admitted: departure minus the recorded decision; else NaN
+    true_from_decision_min: np.ndarray  # admitted: departure minus the decision as made
 
     @classmethod
     def gather(cls, cols: dict[str, list], pids: Sequence[int], params: HospitalParams):
@@ -59,13 +64,18 @@ class Episodes:
         urgent = col("acuity") <= 2
         harm = params.harm_weight_urgent_wait_hour * urgent * wait_to_see / 60.0
         quality = np.clip(experience - harm, 0.0, 1.0)
-        return cls(measured, true_min, experience, quality, col("clinician").astype(int))
+        left = col("left_ed_min")
+        recorded = col("decision_recorded_min")
+        made = np.where(np.isnan(recorded), np.nan, col("decision_min"))
+        return cls(measured, true_min, experience, quality, col("clinician").astype(int),
+                   left - recorded, left - made)  # fmt: skip
 
     def subset(self, mask: np.ndarray) -> Episodes:
         """The episodes selected by a boolean mask."""
         return Episodes(
             self.measured_min[mask], self.true_min[mask], self.experience[mask],
-            self.quality[mask], self.clinician[mask],
+            self.quality[mask], self.clinician[mask], self.from_decision_min[mask],
+            self.true_from_decision_min[mask],
         )  # fmt: skip
 
 
@@ -126,6 +136,12 @@ def measure_values(
         elif spec.measure == "mean_wait_min":
             measured[key] = math.nan if empty else float(np.mean(episodes.measured_min))
             true[key] = math.nan if empty else float(np.mean(episodes.true_min))
+        elif spec.measure == "trolley_waits_12h":
+            admitted = ~np.isnan(episodes.from_decision_min)
+            for ledger, waits in ((measured, episodes.from_decision_min),
+                                  (true, episodes.true_from_decision_min)):  # fmt: skip
+                ledger[key] = float(np.mean(waits[admitted] > TROLLEY_WAIT_MIN)) \
+                    if admitted.any() else math.nan
         elif spec.measure == "patient_experience":
             measured[key] = _survey(rng, episodes, params.survey_size, curation)
             true[key] = math.nan if empty else float(np.mean(episodes.experience))

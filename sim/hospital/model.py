@@ -32,7 +32,7 @@ class HospitalModel(ServiceModel):
     (`PatientFlow`) that the model advances to each of its own events.
     """
 
-    STREAMS = ("arrivals", "beds", "survey")
+    STREAMS = ("arrivals", "beds", "survey", "recall")
     SITE = "ed"
     TIME_PER_DAY = MINUTES_PER_DAY
 

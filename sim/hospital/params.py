@@ -236,6 +236,45 @@ class HospitalParams(_Strict):
         description="An ambulance patient's 4-hour clock starts at handover or this long "
         "after arrival, whichever is earlier (NHS England A&E attendances guidance).",
     )
+    registration_delay_min: float = Field(
+        default=30.0, ge=0, le=1440, allow_inf_nan=False,
+        description="How much later a walk-in's clock starts when the 'delay registration' "
+        "lever registers the patient late while the ED is full (assumption).",
+    )  # fmt: skip
+    specialty_review_min: float = Field(
+        default=30.0, ge=0, le=1440, allow_inf_nan=False,
+        description="Mean time from referral to the specialty's decision to admit when no "
+        "patient is waiting for a bed (exponential; assumption: a mean at which 86% of "
+        "reviews in an uncrowded hospital meet the one-hour standard for specialty review "
+        "of the Academy of Medical Royal Colleges and RCEM, 2011).",
+    )  # fmt: skip
+    review_crowding: float = Field(
+        default=1.0, ge=0, le=100, allow_inf_nan=False,
+        description="The specialty review's mean grows by this share for each patient "
+        "waiting for a bed per ED cubicle (specialty teams are busy on full wards; "
+        "assumption).",
+    )  # fmt: skip
+    decision_record_lead_min: float = Field(
+        default=60.0, ge=0, le=1440, allow_inf_nan=False,
+        description="Under the 'delay decision' lever, the decision to admit is recorded "
+        "only once a bed is in sight, this long before the patient leaves (assumption).",
+    )  # fmt: skip
+    wait_survey_size: int = Field(
+        default=400, ge=1, le=100_000,
+        description="Patients per ED asked, after the run, how long they spent in A&E "
+        "(assumption: the order of the Healthcare Commission's emergency department "
+        "survey samples).",
+    )  # fmt: skip
+    recall_sd: float = Field(
+        default=0.3, ge=0, le=5, allow_inf_nan=False,
+        description="Recall error of a surveyed patient's stay: the reported stay is the "
+        "true one times exp(N(recall_bias, recall_sd)) (assumption).",
+    )  # fmt: skip
+    recall_bias: float = Field(
+        default=0.0, ge=-2, le=2, allow_inf_nan=False,
+        description="Mean log error of a recalled stay (0: unbiased, an assumption; "
+        "patients are reported to overestimate waits, which would make it positive).",
+    )  # fmt: skip
     reattend_base: Probability = Field(
         default=0.06,
         description="Unplanned re-attendance within 7 days; ~8% in England "

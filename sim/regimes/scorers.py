@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from sim.regimes.specs import KeyResultSpec, KPISpec, MeasureSpec, NoTargetSpec, OKRSpec
 
 
@@ -24,6 +26,24 @@ class Scorer:
         """Create a scorer for the regime called `name`."""
         self.name = name
         self.targets_revised = 0
+        self._seen: dict[str, list[list[float]]] = {}  # each unit's values while baselining
+        self.baselines_open = True
+
+    def _observe(self, unit: str, values: list[float]) -> None:
+        """Remember a unit's judged values while baselines are open (the warm-up)."""
+        if self.baselines_open or unit not in self._seen:
+            self._seen.setdefault(unit, []).append(values)
+
+    def baseline(self, unit: str | None) -> list[float] | None:
+        """A unit's baseline: the mean of its values judged in the warm-up (None if none)."""
+        rows = self._seen.get(unit or "")
+        if not rows:
+            return None
+        return [float(v) for v in np.nanmean(np.array(rows, dtype=float), axis=0)]
+
+    def close_baselines(self) -> None:
+        """End the warm-up: relative targets keep the baselines seen so far."""
+        self.baselines_open = False
 
     @property
     def measures(self) -> list[MeasureSpec]:
@@ -31,10 +51,7 @@ class Scorer:
         return []
 
     def targets(self, unit: str | None = None) -> list[tuple[MeasureSpec, float | None, float]]:
-        """Each measure with its current target for `unit` (None if not yet set) and weight.
-
-        A domain reads these to find the clock point its levers act on.
-        """
+        """Each measure with its current target for `unit` (None if not yet set) and weight."""
         return []
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
@@ -80,10 +97,17 @@ class KPIScorer(Scorer):
         return [(self.spec, self.spec.target if unit is None else self.target(unit), 1.0)]
 
     def target(self, unit: str) -> float | None:
-        """Current target for `unit` (None until a relative target has its baseline)."""
+        """Current target for `unit` (None until a relative target has its baseline).
+
+        A relative target is the baseline (the unit's mean over the periods judged in the
+        warm-up, or its first period if there is no warm-up) changed by `target_change`.
+        """
+        if unit in self._targets:
+            return self._targets[unit]
         if self.spec.target is not None:
-            return self._targets.get(unit, self.spec.target)
-        return self._targets.get(unit)
+            return self.spec.target
+        baseline = self.baseline(unit)
+        return None if baseline is None else baseline[0] * (1.0 + self.spec.target_change)
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
         """Logistic step around the target; nan values score 0."""
@@ -92,8 +116,8 @@ class KPIScorer(Scorer):
             return 0.0
         if self.spec.ratchet_days is not None:
             self._window.setdefault(unit, []).append(value)
-        if self.target(unit) is None:  # the first judged period is a relative target's baseline
-            self._targets[unit] = value * (1.0 + self.spec.target_change)
+        if self.spec.target_change is not None:
+            self._observe(unit, [value])
         return self.preview(unit, values)
 
     def preview(self, unit: str, values: Mapping[str, float]) -> float:
@@ -136,8 +160,9 @@ class OKRScorer(Scorer):
     """Weighted key results, each graded linearly 0-1, re-targeted at quarterly reviews.
 
     A key result's target and zero point are absolute, or relative to each unit's own
-    value in its first judged period (`target_change`, `zero_change`), so a regime can ask
-    every unit for the same stretch over its own baseline.
+    baseline (its mean over the periods judged in the warm-up; `target_change`,
+    `zero_change`), so a regime can ask every unit for the same stretch over its own
+    baseline.
     """
 
     kind = "okr"
@@ -146,7 +171,7 @@ class OKRScorer(Scorer):
         """Create an OKR scorer from its validated spec."""
         super().__init__(name)
         self.spec = spec
-        self._baselines: dict[str, list[float]] = {}  # each unit's first judged values
+        self._relative = any(kr.target is None or kr.zero_at is None for kr in spec.key_results)
         self._factors = [1.0] * len(spec.key_results)  # re-targeting at the reviews
         self._context_at_setting: dict[str, float] = {}
         self._last_review = 0.0
@@ -162,7 +187,7 @@ class OKRScorer(Scorer):
         Relative key results have no value (NaN) until the unit's baseline is known, and
         for `unit` None.
         """
-        baseline = self._baselines.get(unit or "", [])
+        baseline = self.baseline(unit) or []
         out = []
         for i, kr in enumerate(self.spec.key_results):
             base = baseline[i] if baseline else math.nan
@@ -186,9 +211,9 @@ class OKRScorer(Scorer):
         return min(1.0, max(0.0, (value - zero_at) / (target - zero_at)))
 
     def score(self, unit: str, values: Mapping[str, float]) -> float:
-        """Weighted mean grade; the first judged period fixes the unit's baselines."""
-        if unit not in self._baselines:
-            self._baselines[unit] = [values[measure_key(kr)] for kr in self.spec.key_results]
+        """Weighted mean grade; the warm-up's periods fix the unit's baselines."""
+        if self._relative:
+            self._observe(unit, [values[measure_key(kr)] for kr in self.spec.key_results])
         return self.preview(unit, values)
 
     def preview(self, unit: str, values: Mapping[str, float]) -> float:

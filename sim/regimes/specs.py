@@ -37,8 +37,9 @@ class MeasureSpec(_Strict):
 class KPISpec(MeasureSpec):
     """A single-number target: one measure, one threshold, a steep consequence.
 
-    The target is either absolute (`target`) or relative to the unit's own value in its
-    first judged period (`target_change`, e.g. -0.15 for "cut by 15%").
+    The target is either absolute (`target`) or relative to the unit's own baseline - its
+    mean over the periods judged in the warm-up, or its first period if there is no
+    warm-up (`target_change`, e.g. -0.15 for "cut by 15%").
     """
 
     type: Literal["kpi"]
@@ -52,7 +53,8 @@ class KPISpec(MeasureSpec):
     target_change: float | None = Field(
         default=None,
         gt=-1.0,
-        description="Target as a relative change from the first judged period.",
+        description="Target as a relative change from the unit's baseline (its mean over "
+        "the periods judged in the warm-up).",
     )
     steepness: float = Field(
         default=0.025,
@@ -79,8 +81,9 @@ class KeyResultSpec(MeasureSpec):
     """One key result of an OKR: a measure, a target, the value that scores zero, a weight.
 
     Target and zero point are each absolute (`target`, `zero_at`) or relative to the
-    unit's own value in its first judged period (`target_change`, `zero_change`: e.g.
-    -0.1 and 0.0 grade a 10% cut in a mean wait from 0 at the baseline to 1).
+    unit's own baseline, its mean over the periods judged in the warm-up (`target_change`,
+    `zero_change`: e.g. -0.1 and 0.0 grade a 10% cut in a mean wait from 0 at the
+    baseline to 1).
     """
 
     target: float | None = Field(default=None, description="Value that grades 1.0.")
