@@ -24,7 +24,7 @@ from sim.experiments.output import (
     unique_folder,
     write_json,
 )
-from sim.experiments.runner import resolve, run, warmup_days
+from sim.experiments.runner import only_regimes, resolve, run, warmup_days
 from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, regime_table
 from sim.experiments.store import StoreError
@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run every regime over replications with common random numbers",
     )  # fmt: skip
     many.add_argument("--replications", type=int, help="default: the scenario's")
+    many.add_argument(
+        "--regimes", help="comma-separated regimes to run, e.g. kpi,okr,none (default: all)"
+    )
     many.add_argument("--no-figures", action="store_true", help="skip writing the figures")
     many.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1,
@@ -105,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a swept parameter by dotted name (replaces the scenario's [sweep] parameters)",
     )  # fmt: skip
     swept.add_argument("--replications", type=int, help="default: the scenario's")
+    swept.add_argument(
+        "--regimes", help="comma-separated regimes to run, e.g. kpi,okr,none (default: all)"
+    )
     swept.add_argument(
         "--keep-tables", action="store_true",
         help="also store each run's detail tables (patients, ...) under DIR/tables/",
@@ -236,7 +242,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run every regime over replications and write runs, tables and statistics."""
     overrides = dict(parse_assignment(s) for s in args.set)
-    scenario = resolve(args.scenario, overrides)
+    regimes = [name.strip() for name in args.regimes.split(",")] if args.regimes else None
+    scenario = only_regimes(resolve(args.scenario, overrides), regimes)
     reps = args.replications if args.replications is not None else scenario.replications
     if reps < 1:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
@@ -348,7 +355,8 @@ def _parse_param(text: str) -> tuple[str, dict]:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep into a results store, skipping finished runs."""
     overrides = dict(parse_assignment(s) for s in args.set)
-    scenario = resolve(args.scenario, overrides)
+    regimes = [name.strip() for name in args.regimes.split(",")] if args.regimes else None
+    scenario = only_regimes(resolve(args.scenario, overrides), regimes)
     spec = _sweep_spec(scenario, args)
     out = Path(args.out) if args.out else _default_out(scenario.name, f"sweep-{spec.design}")
     report = sweep(

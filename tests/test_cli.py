@@ -284,3 +284,18 @@ def test_metrics_lists_the_catalogue_with_units(capsys):
     assert "in_department_at_end" not in out  # context metrics only with --all
     assert main(["metrics", "courts", "--all"]) == 0
     assert "effective_trial_pct" in capsys.readouterr().out
+
+
+def test_compare_runs_only_the_regimes_asked_for(tmp_path):
+    out = tmp_path / "o"
+    argv = ["compare", "scenarios/ae_four_hour.toml", "--regimes", "kpi,none", "--days", "10",
+            "--set", "warmup_days=2", "--replications", "1", "--workers", "1", "--no-figures",
+            "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    runs = pd.read_parquet(out / "summary.parquet")
+    assert sorted(runs["regime"].unique()) == ["kpi", "none"]
+    bad = argv[:]
+    bad[bad.index("kpi,none")] = "kpi,nope"
+    bad[bad.index(str(out))] = str(tmp_path / "bad")
+    assert main(bad) == 2
+    assert not (tmp_path / "bad").exists()

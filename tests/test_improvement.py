@@ -151,7 +151,8 @@ def test_a_target_buys_a_spike_and_real_improvement_when_improvement_is_possible
 ):
     """Mason and Gruber together: the spike before 240 and shorter true stays (paired)."""
     runs = with_improvement
-    assert spike(runs, "kpi").mean() > 1.4 and spike(runs, "none").mean() < 1.0
+    assert t_interval(spike(runs, "kpi") - spike(runs, "none"))[1] > 0.2
+    assert spike(runs, "none").mean() < 1.0
     _, _, high = paired(runs, "mean_true_min")
     assert high < 0.0  # shorter true stays than with no target, interval excluding zero
     low, _ = paired(runs, "true_4h_pct")[1:]
@@ -315,9 +316,10 @@ def test_a_senior_at_the_front_door_shortens_treatment_and_costs_a_clinician():
 
     plain, door = model(0.0), model(1.0)
     for m, cut in ((plain, 0.0), (door, params.front_door_treatment_cut)):
-        cols = {k: np.asarray(v, dtype=float) for k, v in m.flow.cols.items()
-                if k in ("treatment_min", "treatment_start_min", "decision_min")}  # fmt: skip
-        treated = ~np.isnan(cols["decision_min"])
+        wanted = ("treatment_min", "treatment_start_min", "decision_min", "admit")
+        cols = {k: np.asarray(v, dtype=float) for k, v in m.flow.cols.items() if k in wanted}
+        # discharged patients: the decision ends treatment (admissions wait for a review)
+        treated = ~np.isnan(cols["decision_min"]) & (cols["admit"] == 0)
         took = cols["decision_min"][treated] - cols["treatment_start_min"][treated]
         np.testing.assert_allclose(took, cols["treatment_min"][treated] * (1.0 - cut))
     on_duty = [[d.on_duty for d in m.flow.departments] for m in (plain, door)]

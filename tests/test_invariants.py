@@ -66,6 +66,7 @@ def small_scenario(
             "beds": int(per_day * 1.3 * pressure),
         })  # fmt: skip
     data["hospital"] = {**BASE["hospital"], "eds": eds}
+    data["regimes"] = {name: BASE["regimes"][name] for name in REGIMES}
     data["days"] = days
     data["warmup_days"] = warmup_days
     data["stakes"] = {"level": stakes}

@@ -15,7 +15,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from sim.cli import main
-from sim.experiments.analysis import analyse
+from sim.experiments.analysis import analyse, point_effects, robustness
 from sim.experiments.design import SweepSpec
 from sim.experiments.scenario import ScenarioError, validate
 from sim.experiments.store import ResultsStore, StoreError
@@ -61,8 +61,22 @@ def test_morris_ranks_the_influential_inputs(tmp_path):
     spec = SweepSpec(design="morris", samples=40, parameters={
         f"ishigami.x{i}": {"low": -PI, "high": PI} for i in (1, 2, 3)})  # fmt: skip
     sweep(scenario, tmp_path / "m", spec, replications=1, progress=False)
-    table = analyse(tmp_path / "m").sensitivity.query("regime == 'none'").set_index("parameter")
+    analysis = analyse(tmp_path / "m")
+    table = analysis.sensitivity.query("regime == 'none'").set_index("parameter")
     assert table["mu_star"]["ishigami.x2"] > table["mu_star"]["ishigami.x3"] > 0
+    # the paired difference from the reference gets indices and a row of robustness too
+    assert "kpi - none" in set(analysis.sensitivity["regime"])
+    assert list(analysis.robustness["comparison"]) == ["kpi - none"]
+
+
+def test_a_conclusions_range_and_sign_over_the_design():
+    rows = [{"point": p, "replication": r, "regime": regime,
+             "y": (p - 1.0 if regime == "a" else 0.0) + 10 * r}
+            for p in range(4) for r in range(2) for regime in ("a", "none")]  # fmt: skip
+    effects = point_effects(pd.DataFrame(rows), "y", "none")
+    assert effects["a - none"].tolist() == [-1.0, 0.0, 1.0, 2.0]  # paired: replication cancels
+    robust = robustness(effects, "y").iloc[0]
+    assert (robust["min"], robust["max"], robust["positive_pct"]) == (-1.0, 2.0, 50.0)
 
 
 def test_resume_runs_only_what_is_missing(tmp_path, monkeypatch):

@@ -171,9 +171,10 @@ def test_calibrate_command_writes_its_record(tmp_path):
 def test_extreme_value_unlimited_capacity_means_no_waits_and_almost_no_gaming():
     """Unlimited staff, cubicles, beds and handover bays: nobody waits, gaming all but stops.
 
-    What remains is the few patients whose own treatment lasts over four hours and the
-    exploration of the learning agents (about 0.5-1% of patients gamed, paired over
-    replications over 90 days with the default capacity, where 4-9% are).
+    What remains is the few patients whose own treatment and specialty review last over
+    four hours (about 4%, so the 95% target is only just met) and the agents who game those
+    (about 0.5-1.5% of patients gamed, paired over replications over 90 days with the
+    default capacity, where 4-16% are).
     """
     unlimited = {}
     for i in range(4):
@@ -181,7 +182,7 @@ def test_extreme_value_unlimited_capacity_means_no_waits_and_almost_no_gaming():
                           f"hospital.eds.{i}.cubicles": 800, f"hospital.eds.{i}.beds": 5000,
                           f"hospital.eds.{i}.handover_bays": 200})  # fmt: skip
     free, pressed = [], []
-    for replication in range(4):
+    for replication in range(6):
         run = functools.partial(sim.run, "scenarios/ae_four_hour.toml", regime="kpi", days=90,
                                 replication=replication)  # fmt: skip
         free.append(run(overrides=unlimited).summary)

@@ -51,7 +51,7 @@ class DecisionMaker(mesa.Agent):
         self.learner = LeverLearner(
             levers, motivation, settings.levels, settings.learning_rate, settings.temperature,
             settings.learning_rule, settings.rel, getattr(model, "expected_sanction", None),
-            aims,
+            aims, settings.aim_sensitivity,
         )  # fmt: skip
         if hasattr(model, "dashboard_measures"):
             self.learner.watch(model.dashboard_measures)

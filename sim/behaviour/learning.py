@@ -31,7 +31,9 @@ points (in A&E, the point of the clock at which a patient is moved, discharged o
 re-recorded). Each period every candidate is credited with what the dashboard would have
 paid had the near misses at that point been rescued - its foregone payoff, read off the
 period's own records (weighted fictitious play: experience-weighted attraction with every
-foregone payoff counted, delta = 1; Camerer & Ho 1999; Cheung & Friedman 1997). So a
+foregone payoff counted, delta = 1; Camerer & Ho 1999; Cheung & Friedman 1997) - and the
+aim is chosen by a softmax over those attractions rescaled to their range (which point
+pays best matters, not how much: whether to act is the levers' question). So a
 spike at a target's threshold is found by learning, not handed to the agent, and a
 measure with no threshold gives no point a lasting edge.
 """
@@ -69,6 +71,7 @@ class LeverLearner:
         rel: RELSettings | None = None,
         expected_sanction: Callable[[str, float], float] | None = None,
         aims: Sequence[float] = (),
+        aim_sensitivity: float = 3.0,
     ) -> None:
         """Create a learner for the levers `motivation` allows; the others stay at 0.
 
@@ -97,6 +100,7 @@ class LeverLearner:
         self.aims = np.asarray(aims, dtype=float)
         self._aim_attraction = np.zeros(len(self.aims))
         self._aim = len(self.aims) // 2
+        self.aim_sensitivity = aim_sensitivity
         self.settings: dict[str, float] = {}
         self._publish()
 
@@ -173,10 +177,18 @@ class LeverLearner:
             return
         self._chosen = self._softmax(self._attraction, uniforms[: len(self.levers)])
         if len(self.aims):
-            self._aim = int(self._softmax(self._aim_attraction[None, :],
-                                          uniforms[len(self.levers) :][:1])[0])  # fmt: skip
+            self._aim = self._choose_aim(float(uniforms[len(self.levers)]))
         self._untempt()
         self._publish()
+
+    def _choose_aim(self, uniform: float) -> int:
+        """A softmax over the aims' attractions rescaled to their range (uniform if flat)."""
+        spread = float(np.ptp(self._aim_attraction))
+        scaled = self._aim_attraction / spread if spread > 1e-12 else 0.0 * self._aim_attraction
+        logits = self.aim_sensitivity * (scaled - scaled.max())
+        weights = np.exp(logits)
+        cumulative = np.cumsum(weights / weights.sum())
+        return min(int((cumulative < uniform).sum()), len(self.aims) - 1)
 
     def _softmax(self, attraction: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         """One choice per row of `attraction`, by inverse transform of its softmax."""

@@ -73,6 +73,13 @@ class BehaviourSettings(BaseModel):
         "variability; Erev & Roth 1998). Both pin each lever's own cost and sanctions on it.",
     )
     rel: RELSettings = Field(default_factory=RELSettings)
+    aim_sensitivity: float = Field(
+        default=3.0, gt=0, le=100, allow_inf_nan=False,
+        description="How sharply a decision-maker prefers the aim (the point its levers act "
+        "at) with the best foregone payoff: the softmax over aims runs on attractions "
+        "rescaled to their range, times this (assumption: the REL sensitivity). Scale-free, "
+        "so a far-off target still tells where a near miss would count.",
+    )  # fmt: skip
     learning_rate: Probability = Field(
         default=0.3,
         description="Step size of learning: how far the aspiration and the chosen level's "

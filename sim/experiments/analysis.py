@@ -27,22 +27,57 @@ class Analysis:
     differences: pd.DataFrame
     sensitivity: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
+    robustness: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-empty tables by name."""
         found = {"regimes": self.regimes, "differences": self.differences}
         if self.sensitivity is not None:
             found["sensitivity"] = self.sensitivity
+        if self.robustness is not None:
+            found["robustness"] = self.robustness
         return {name: table for name, table in found.items() if not table.empty}
 
 
+def point_effects(runs: pd.DataFrame, output: str, reference: str | None) -> pd.DataFrame:
+    """Each design point's mean `output` by regime, and each regime's paired difference.
+
+    Columns are the regimes and, for every other regime, ``"REGIME - REFERENCE"`` (the
+    difference within each replication, then averaged), one row per design point.
+    """
+    wide = runs.pivot_table(index=["point", "replication"], columns="regime", values=output)
+    out = {name: wide[name] for name in runs["regime"].unique() if name in wide}
+    if reference in wide:
+        for name in list(out):
+            if name != reference:
+                out[f"{name} - {reference}"] = wide[name] - wide[reference]
+    return pd.DataFrame(out).groupby(level="point").mean()
+
+
+def robustness(effects: pd.DataFrame, output: str) -> pd.DataFrame:
+    """How each paired difference varies over the design: its range and sign across points."""
+    rows = []
+    for column in (c for c in effects.columns if " - " in c):
+        values = effects[column].dropna()
+        rows.append({
+            "comparison": column, "output": output, "points": len(values),
+            "mean": values.mean(), "min": values.min(), "max": values.max(),
+            "positive_pct": 100.0 * float((values > 0).mean()) if len(values) else float("nan"),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def sensitivity(
-    runs: pd.DataFrame, points: pd.DataFrame, spec: SweepSpec, output: str
+    runs: pd.DataFrame, points: pd.DataFrame, spec: SweepSpec, output: str,
+    reference: str | None = None,
 ) -> tuple[pd.DataFrame | None, str | None]:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices of `output`, for each regime.
 
-    The output is averaged over replications at each design point. Sobol needs every
-    point; if some are missing the indices are not computed and the reason is returned.
+    The output is averaged over replications at each design point; with a `reference`
+    regime, the paired difference of every other regime from it gets indices too (as
+    regime ``"REGIME - REFERENCE"``), which says what a conclusion depends on. Sobol needs
+    every point; if some are missing the indices are not computed and the reason is
+    returned.
     """
     if spec.design not in ("sobol", "morris"):
         return None, None
@@ -50,8 +85,9 @@ def sensitivity(
 
     problem = spec.problem()
     frames = []
-    for regime, block in runs.groupby("regime", sort=False):
-        means = block.groupby("point")[output].mean()
+    effects = point_effects(runs, output, reference)
+    for regime in effects.columns:
+        means = effects[regime]
         if len(means) < len(points) or means.isna().any():
             missing = len(points) - int(means.notna().sum())
             return None, f"sensitivity not computed: {missing} design points have no result"
@@ -119,10 +155,12 @@ def analyse(
     output = output or domain.sensitivity_output
     if output not in ok.columns:
         raise StoreError(f"output: unknown metric '{output}'; allowed: {sorted(metrics)}")
-    indices, note = sensitivity(ok, points, spec, output)
+    indices, note = sensitivity(ok, points, spec, output, reference)
     if note:
         notes.append(note)
-    return Analysis(status, table, differences, indices, notes)
+    robust = robustness(point_effects(ok, output, reference), output) if len(regimes) > 1 \
+        else None  # fmt: skip
+    return Analysis(status, table, differences, indices, notes, robust)
 
 
 def write_analysis(analysis: Analysis, folder: str | Path) -> Path:

@@ -7,7 +7,7 @@ regime differences within a replication are paired.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +142,18 @@ def iter_runs(
         bar.close()
 
 
+def only_regimes(scenario: Scenario, regimes: Sequence[str] | None) -> Scenario:
+    """The scenario with only the named regimes, in its own order (all if None)."""
+    if regimes is None:
+        return scenario
+    unknown = [name for name in regimes if name not in scenario.regimes]
+    if unknown or not regimes:
+        raise ScenarioError(f"regimes: unknown {unknown or 'none given'}; "
+                            f"allowed: {list(scenario.regimes)}")  # fmt: skip
+    kept = {k: v for k, v in scenario.regimes.items() if k in regimes}
+    return scenario.model_copy(update={"regimes": kept})
+
+
 def compare(
     scenario: Scenario | str | Path,
     replications: int | None = None,
@@ -150,12 +162,13 @@ def compare(
     overrides: dict[str, Any] | None = None,
     workers: int = 1,
     progress: bool = True,
+    regimes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Run every regime over replications with common random numbers; return summaries.
+    """Run every regime (or those named) over replications with common random numbers.
 
     Returns one row per (regime, replication) with every summary metric.
     """
-    scenario = resolve(scenario, overrides)
+    scenario = only_regimes(resolve(scenario, overrides), regimes)
     reps = scenario.replications if replications is None else replications
     if reps < 1:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")

@@ -18,46 +18,52 @@ FACTS: tuple[Fact, ...] = (
         "the 20 minutes before 240 (share leaving at 220-240 over the share at 200-220)",
         "a spike at 220-240 min, strongest for admitted patients", "Mason et al., Ann Emerg "
         "Med 2012; Locker & Mason, BMJ 2005", AE,
-        ratio("kpi", "last20_admitted_pct", "prior20_admitted_pct"), low=1.2, unit="ratio",
+        ratio("kpi98", "last20_admitted_pct", "prior20_admitted_pct"), low=1.2, unit="ratio",
         note="the published papers give the share at 220-240 min, not the share just before, "
-        "so only the presence of a spike is checked here; its size is the next fact",
+        "so only the presence of a spike is checked here; its size is the next fact. Under "
+        "the 98% target of the time; where the managers aim is learned",
     ),
     Fact(
         "spike_discharged", "Discharged patients' departures also bunch before 240 min, "
         "less than admitted patients'", "a smaller spike for discharged patients",
         "Locker & Mason, BMJ 2005", AE,
-        ratio("kpi", "last20_discharged_pct", "prior20_discharged_pct"), low=1.0,
+        ratio("kpi98", "last20_discharged_pct", "prior20_discharged_pct"), low=1.0,
         unit="ratio", note="only the presence of a spike is published for discharged "
-        "patients; its size is checked by the share at 220-240 min",
+        "patients; its size is checked by the share at 220-240 min. Under the 98% target",
     ),
     Fact(
         "last20_admitted", "Share of admitted patients leaving at 220-240 min",
-        "12.3% (2004)", "Locker & Mason, BMJ 2005", AE, of("kpi", "last20_admitted_pct"),
-        low=8.0, high=17.0, target=12.3, unit="%",
+        "12.3% (2004)", "Locker & Mason, BMJ 2005", AE, of("kpi98", "last20_admitted_pct"),
+        low=8.0, high=17.0, target=12.3, unit="%", note="under the 98% target of the time; "
+        "gamer_share was fitted to this share under the 95% target, before the managers' "
+        "aim was learned",
         role="fitted",
     ),
     Fact(
         "last20_discharged", "Share of discharged patients leaving at 220-240 min",
-        "3.6% (2004)", "Locker & Mason, BMJ 2005", AE, of("kpi", "last20_discharged_pct"),
-        low=2.0, high=6.0, target=3.6, unit="%",
+        "3.6% (2004)", "Locker & Mason, BMJ 2005", AE, of("kpi98", "last20_discharged_pct"),
+        low=2.0, high=6.0, target=3.6, unit="%", note="under the 98% target of the time",
     ),
     Fact(
-        "reported_vs_experienced", "Reported 4-hour compliance exceeds what patients "
-        "experience (percentage points)", "96% official vs 77% patient survey (2004/05); "
-        "90% vs 69% (2002/03)", "Bevan & Hood, Public Administration 2006", AE,
-        of("kpi", "gap_4h_pct"), low=10.0, high=30.0, target=19.0, unit="points",
-        note="the model's gap is only what gaming moves; the published one compares "
-        "official returns with a patient survey, which adds recall and a different start "
-        "of the wait",
+        "reported_vs_experienced", "Official 4-hour returns exceed what patients report in a "
+        "survey (official minus survey, percentage points)", "96% official vs 77% patient "
+        "survey (2004/05); 90% vs 69% (2002/03)", "Bevan & Hood, Public Administration 2006",
+        AE, of("kpi98", "official_vs_survey_pct"), low=10.0, high=30.0, target=19.0,
+        unit="points", note="official return (recorded clock) against a survey of patients "
+        "(from arrival, recalled with error), under the 98% target of the time. The model "
+        "gives what gaming moves plus what recall smears; the published gap is about three "
+        "times larger, which unbiased recall and the gaming the model finds cannot explain. "
+        "gamer_share was fitted, in part, to the earlier form of this fact",
         role="fitted",
     ),
     Fact(
         "waits_12h_ratio", "12-hour waits counted from arrival over those counted from the "
         "decision to admit", "1,656,206 vs 347,703 in 2022 (x4.8)", "RCEM analysis of NHS "
         "England data", AE, ratio("kpi", "waits_12h_from_arrival", "waits_12h_from_decision"),
-        low=3.0, high=7.0, target=4.8, unit="ratio", note="the model's long stays are mostly "
-        "admitted patients waiting for a bed after the decision; in England many long waits "
-        "come before a decision is made",
+        low=3.0, high=7.0, target=4.8, unit="ratio", note="the official count runs from the "
+        "recorded decision to admit, after a specialty review whose wait grows with "
+        "crowding; the model's long stays still come mostly after the decision (waiting "
+        "for a bed), so the ratio falls short",
     ),
     Fact(
         "handover_over_60", "Ambulance handovers over 60 minutes under winter crowding",

@@ -23,7 +23,7 @@ from sim.hospital.params import EDParams, HospitalParams
 _ARRIVE, _FORCE_HANDOVER, _TREAT_END, _BED_FREE, _TRANSFER, _RENEGE, _DECIDE = range(7)
 
 # patient states
-OUTSIDE, WAITING, TREATING, BOARDING, MOVED, GONE = range(6)
+OUTSIDE, WAITING, TREATING, BOARDING, MOVED, GONE, REVIEW = range(7)
 
 # dispositions
 IN_DEPARTMENT, DISCHARGED, ADMITTED, LEFT_UNSEEN = range(4)
@@ -384,9 +384,14 @@ class PatientFlow:
         dept.busy -= 1
         if cols["admit"][pid]:
             p = self.params
+            cols["state"][pid] = REVIEW
             crowding = 1.0 + p.review_crowding * len(dept.bed_queue) / dept.params.cubicles
             length = -math.log(1.0 - cols["u_reattend"][pid]) * p.specialty_review_min * crowding
             self._push(now + length, _DECIDE, pid)
+            if dept.threshold is not None:  # a referred patient may be moved out from now on
+                margin = p.transfer_margin_min
+                check = cols["clock_start_min"][pid] + dept.threshold - margin
+                self._push(max(now, check), _TRANSFER, pid)
         else:
             cols["decision_min"][pid] = now
             dept.free_cubicles += 1
@@ -397,29 +402,41 @@ class PatientFlow:
         self._start_treatments(dept)
 
     def _decide(self, pid: int) -> None:
-        """The specialty decides to admit: to a free bed, or to wait for one (boarding)."""
+        """The specialty decides to admit: to a free bed, or to wait for one.
+
+        A patient still in a cubicle boards there; one already moved out (a clock-stop
+        transfer during the review) waits where they are.
+        """
         cols = self.cols
         dept = self.departments[cols["ed"][pid]]
-        now = self.now
-        cols["decision_min"][pid] = now
+        cols["decision_min"][pid] = self.now
         if dept.beds_free > 0 and not dept.bed_queue:
             dept.beds_free -= 1
-            dept.free_cubicles += 1
+            self._release_place(dept, pid)
             self._to_bed(dept, pid)
         else:
-            cols["state"][pid] = BOARDING
+            if cols["state"][pid] == REVIEW:
+                cols["state"][pid] = BOARDING
             dept.bed_queue.append(pid)
-            if dept.threshold is not None:
-                margin = self.params.transfer_margin_min
-                check = cols["clock_start_min"][pid] + dept.threshold - margin
-                self._push(max(now, check), _TRANSFER, pid)
         self._start_treatments(dept)
 
-    def _transfer(self, pid: int) -> None:
-        """Stop the clock of a patient awaiting a bed just before the threshold.
+    def _release_place(self, dept: Department, pid: int) -> None:
+        """Free the cubicle, assessment place or corridor place of a patient leaving it."""
+        cols = self.cols
+        if cols["state"][pid] != MOVED:
+            dept.free_cubicles += 1
+        elif cols["moved_to"][pid] == CORRIDOR:
+            dept.corridor_used -= 1
+            cols["corridor_min"][pid] = self.now - cols["moved_min"][pid]
+        else:
+            dept.assessment_used -= 1
 
-        A boarder in a cubicle is moved to the assessment area (or a corridor) and
-        recorded as admitted; one already in a corridor is recorded as admitted where it is.
+    def _transfer(self, pid: int) -> None:
+        """Stop the clock of a referred patient just before the threshold.
+
+        A patient awaiting the specialty's review or a bed in a cubicle is moved to the
+        assessment area (or a corridor) and recorded as admitted; one already in a corridor
+        is recorded as admitted where it is.
         """
         cols = self.cols
         state = cols["state"][pid]
@@ -430,7 +447,7 @@ class PatientFlow:
             cols["gamed"][pid] |= TRANSFERRED
             self._stop_clock(dept, pid)
             return
-        if state != BOARDING:
+        if state != BOARDING and state != REVIEW:
             return
         if dept.assessment_used < dept.params.assessment_spaces:
             dept.assessment_used += 1
@@ -456,15 +473,7 @@ class PatientFlow:
             dept.beds_free += 1
             return
         pid = dept.bed_queue.popleft()
-        cols = self.cols
-        if cols["state"][pid] == MOVED:
-            if cols["moved_to"][pid] == CORRIDOR:
-                dept.corridor_used -= 1
-                cols["corridor_min"][pid] = self.now - cols["moved_min"][pid]
-            else:
-                dept.assessment_used -= 1
-        else:
-            dept.free_cubicles += 1
+        self._release_place(dept, pid)
         self._to_bed(dept, pid)
         self._start_treatments(dept)
 
