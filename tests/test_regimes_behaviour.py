@@ -308,3 +308,24 @@ def test_a_regime_may_be_decoupled_from_pay():
     paid = ServiceModel(RunSettings(regime_name="o", regime=paid_spec,
                                     league=LeagueTable(published=False)))  # fmt: skip
     assert paid.stakes_level == 1.0 and paid.dashboard_pays
+
+
+def test_a_lever_is_considered_only_if_the_dashboard_watches_what_it_moves():
+    settings = BehaviourSettings()
+    motivation = MotivationType("m", 0.1, 0.0, frozenset(), settings.effort)
+    clock = Lever("clock", "gaming", moves=("share_within",))
+    trolley = Lever("trolley", "gaming", moves=("trolley_waits_12h",))
+    agent = LeverLearner([clock, trolley, GAMING], motivation, settings.levels,
+                         settings.learning_rate, 1.0)  # fmt: skip
+    agent.watch(frozenset({"share_within"}))
+    rng = np.random.default_rng(1)
+    seen = {"clock": [], "trolley": [], "g": []}
+    for _ in range(40):
+        agent.choose(rng.random(3))  # a hot softmax: every considered lever is tried
+        for name in seen:
+            seen[name].append(agent.settings[name])
+    assert max(seen["clock"]) > 0 and max(seen["g"]) > 0  # "g" moves any measure
+    assert max(seen["trolley"]) == 0.0
+    agent.watch(frozenset())  # nothing rides on the dashboard
+    agent.choose(np.full(3, 0.99))
+    assert set(agent.settings.values()) == {0.0}
