@@ -388,7 +388,8 @@ class PatientFlow:
             crowding = 1.0 + p.review_crowding * len(dept.bed_queue) / dept.params.cubicles
             length = -math.log(1.0 - cols["u_reattend"][pid]) * p.specialty_review_min * crowding
             self._push(now + length, _DECIDE, pid)
-            if dept.threshold is not None:  # a referred patient may be moved out from now on
+            if dept.threshold is not None and cols["u_lever"][pid] < dept.clock_stop_transfer:
+                # the policy in force at referral marks the patient to be moved out at the aim
                 margin = p.transfer_margin_min
                 check = cols["clock_start_min"][pid] + dept.threshold - margin
                 self._push(max(now, check), _TRANSFER, pid)
@@ -414,11 +415,11 @@ class PatientFlow:
             dept.beds_free -= 1
             self._release_place(dept, pid)
             self._to_bed(dept, pid)
+            self._start_treatments(dept)  # a place has freed
         else:
             if cols["state"][pid] == REVIEW:
                 cols["state"][pid] = BOARDING
             dept.bed_queue.append(pid)
-        self._start_treatments(dept)
 
     def _release_place(self, dept: Department, pid: int) -> None:
         """Free the cubicle, assessment place or corridor place of a patient leaving it."""

@@ -27,6 +27,7 @@ class Scorer:
         self.name = name
         self.targets_revised = 0
         self._seen: dict[str, list[list[float]]] = {}  # each unit's values while baselining
+        self._baselines: dict[str, list[float]] = {}  # fixed once the warm-up is over
         self.baselines_open = True
 
     def _observe(self, unit: str, values: list[float]) -> None:
@@ -36,10 +37,16 @@ class Scorer:
 
     def baseline(self, unit: str | None) -> list[float] | None:
         """A unit's baseline: the mean of its values judged in the warm-up (None if none)."""
-        rows = self._seen.get(unit or "")
+        key = unit or ""
+        if key in self._baselines:
+            return self._baselines[key]
+        rows = self._seen.get(key)
         if not rows:
             return None
-        return [float(v) for v in np.nanmean(np.array(rows, dtype=float), axis=0)]
+        mean = [float(v) for v in np.nanmean(np.array(rows, dtype=float), axis=0)]
+        if not self.baselines_open:
+            self._baselines[key] = mean
+        return mean
 
     def close_baselines(self) -> None:
         """End the warm-up: relative targets keep the baselines seen so far."""
