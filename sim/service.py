@@ -243,9 +243,6 @@ class ServiceModel(mesa.Model):
         """Context signals an OKR's review may re-target on (e.g. demand, capacity)."""
         return {}
 
-    def targets_reviewed(self) -> None:
-        """React to the regime's review (e.g. read the targets the levers act at)."""
-
     def aimed(self, site: int, scope: Any, measured: dict[str, float], point: float
               ) -> dict[str, float]:  # fmt: skip
         """The measured values had the levers rescued the near misses at `point`.
@@ -307,7 +304,6 @@ class ServiceModel(mesa.Model):
         if day >= self.warmup_days:
             self.scorer.close_baselines()
         self.scorer.review(day, self.context(day))
-        self.targets_reviewed()
         self._fund(day, leads)
         imitate = self.behaviour.imitation_chance if self.league.published else 0.0
         for group in self.peer_groups():

@@ -134,7 +134,9 @@ def test_time_to_trial_kpi_with_capped_capacity_cherry_picks_and_rushes():
     assert kpi["measured_mean_days_to_trial"] < none["measured_mean_days_to_trial"] - 20
     # the oldest cases age past two years, and custody cases pass their time limits ...
     assert kpi["backlog_over_2y_pct"] > none["backlog_over_2y_pct"] + 1.0
-    assert kpi["ctl_breaches"] > none["ctl_breaches"] + 10
+    # (a handful a year: 6 over these two seeds since targets are set from the warm-up's
+    # mean, where the first period's value set them before, which gave ~23)
+    assert kpi["ctl_breaches"] > none["ctl_breaches"]
     # ... while the backlog shrinks, because short trials free courtrooms sooner
     assert kpi["backlog_cases"] < none["backlog_cases"]
     assert kpi["trial_time_given_pct"] < none["trial_time_given_pct"]
