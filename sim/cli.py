@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
         "--regimes", help="comma-separated regimes to run, e.g. kpi,okr,none (default: all)"
     )
     swept.add_argument(
+        "--allow-version-change", action="store_true",
+        help="resume a store written by another version of the code (recorded in its manifest)",
+    )  # fmt: skip
+    swept.add_argument(
         "--keep-tables", action="store_true",
         help="also store each run's detail tables (patients, ...) under DIR/tables/",
     )  # fmt: skip
@@ -362,6 +366,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     report = sweep(
         scenario, out, spec, replications=args.replications, days=args.days, seed=args.seed,
         workers=args.workers, cluster=args.cluster, keep_tables=args.keep_tables,
+        allow_version_change=args.allow_version_change,
     )  # fmt: skip
     print(
         f"{report.ran} runs done ({report.failed} failed), {report.skipped} already in the "

@@ -246,3 +246,48 @@ def test_a_sampled_range_over_a_whole_number_parameter_draws_whole_numbers(tmp_p
     assert (runs["status"] == "ok").all()
     beds = runs["hospital.eds.3.beds"]
     assert (beds == beds.round()).all() and beds.between(100, 180).all()
+
+
+def lhs(order: tuple[str, ...]) -> SweepSpec:
+    return SweepSpec(design="lhs", samples=6, parameters={
+        name: {"low": -PI, "high": PI} for name in order})  # fmt: skip
+
+
+def test_parameters_given_in_another_order_are_the_same_sweep(tmp_path):
+    """Run ids come from a canonical design: a resume with reordered parameters runs
+    nothing new and pseudo-replicates nothing."""
+    scenario = validate(ishigami())
+    first = sweep(scenario, tmp_path / "s", lhs(("ishigami.x1", "ishigami.x2")),
+                  replications=1, progress=False)  # fmt: skip
+    again = sweep(scenario, tmp_path / "s", lhs(("ishigami.x2", "ishigami.x1")),
+                  replications=1, progress=False)  # fmt: skip
+    assert (again.ran, again.skipped) == (0, first.planned)
+    assert len(stored(tmp_path / "s")) == first.planned
+
+
+def test_a_store_whose_points_disagree_with_the_design_is_refused(tmp_path):
+    scenario = validate(ishigami())
+    spec = lhs(("ishigami.x1", "ishigami.x2"))
+    sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    path = tmp_path / "s" / "points.parquet"
+    points = pd.read_parquet(path)
+    points.loc[0, "point_id"] = "0" * 16
+    points.to_parquet(path, index=False)
+    with pytest.raises(StoreError, match=r"out: .*points differ .*\(1 of 6\)"):
+        sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+
+
+def test_a_resume_by_another_version_is_refused_unless_asked_for(tmp_path, monkeypatch):
+    import sim.experiments.output as output
+
+    scenario = validate(ishigami())
+    spec = lhs(("ishigami.x1", "ishigami.x2"))
+    first = sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    monkeypatch.setattr(output, "git_commit", lambda: "f" * 40)
+    with pytest.raises(StoreError, match=r"written by goodhart .*this is goodhart .*ffffffffffff"):
+        sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    again = sweep(scenario, tmp_path / "s", spec, replications=1, progress=False,
+                  allow_version_change=True)  # fmt: skip
+    assert (again.ran, again.skipped) == (0, first.planned)
+    resumed = ResultsStore(tmp_path / "s").manifest()["resumed_by"]
+    assert [r["git_commit"] for r in resumed] == ["f" * 40]

@@ -10,7 +10,7 @@ import itertools
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Value = float | int | bool | str
 
@@ -46,7 +46,16 @@ class SweepSpec(BaseModel):
         "morris: trajectories (r x (D + 1) points); ignored by grid.",
     )  # fmt: skip
     levels: int = Field(default=4, ge=2, description="Grid levels of a Morris design.")
-    parameters: dict[str, ParameterRange] = Field(min_length=1)
+    parameters: dict[str, ParameterRange] = Field(
+        min_length=1,
+        description="Swept parameters by dotted name; kept in name order, so the design (and "
+        "every run id) is the same whatever order they are given in.",
+    )
+
+    @field_validator("parameters", mode="after")
+    @classmethod
+    def _canonical_order(cls, value: dict[str, ParameterRange]) -> dict[str, ParameterRange]:
+        return dict(sorted(value.items()))
 
     @model_validator(mode="after")
     def _ranges_fit_design(self) -> SweepSpec:

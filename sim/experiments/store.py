@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +30,25 @@ from sim.experiments.output import write_json
 
 class StoreError(ValueError):
     """A results folder that cannot be used for this sweep."""
+
+
+VERSION_KEYS = ("package_version", "git_commit", "git_dirty")
+
+
+def code_version(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The version of the code a manifest was written by."""
+    return {key: manifest.get(key) for key in VERSION_KEYS}
+
+
+def describe(version: dict[str, Any]) -> str:
+    """A version in words, e.g. 'goodhart 0.1.0 (commit 1a2b3c4d5e6f, uncommitted changes)'."""
+    commit = str(version.get("git_commit") or "unknown")[:12]
+    dirty = ", uncommitted changes" if version.get("git_dirty") else ""
+    return f"goodhart {version.get('package_version')} (commit {commit}{dirty})"
+
+
+def _utc() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class ResultsStore:
@@ -50,11 +70,15 @@ class ResultsStore:
             return None
         return json.loads(self.manifest_path.read_text(encoding="utf-8"))
 
-    def open_for(self, manifest: dict[str, Any], identity: str) -> None:
+    def open_for(
+        self, manifest: dict[str, Any], identity: str, allow_version_change: bool = False
+    ) -> None:
         """Create the store, or reopen it if it holds the same sweep; refuse anything else.
 
         `identity` is the hash of the scenario and design; a folder made for another
-        scenario or design is refused rather than mixed.
+        scenario or design is refused rather than mixed. A folder written by another
+        version of the code (package version, git commit or a dirty tree) is refused too,
+        unless `allow_version_change`; then the resume is recorded in the manifest.
         """
         existing = self.manifest()
         if existing is not None:
@@ -64,13 +88,47 @@ class ResultsStore:
                     f"(sweep hash {existing.get('sweep_sha256', '?')[:12]}, this one "
                     f"{identity[:12]}); use a new folder to keep results apart"
                 )
+            then, now = code_version(existing), code_version(manifest)
+            if then != now:
+                if not allow_version_change:
+                    raise StoreError(
+                        f"out: '{self.folder}' was written by {describe(then)}, this is "
+                        f"{describe(now)}; use a new folder, or resume with "
+                        "--allow-version-change to mix them (recorded in the manifest)"
+                    )
+                resumes = [*existing.get("resumed_by", []), {**now, "utc": _utc()}]
+                self._write_manifest({**existing, "resumed_by": resumes})
             return
         if self.folder.exists() and any(self.folder.iterdir()):
             raise StoreError(f"out: '{self.folder}' is not empty and is not a results store")
         self.runs.mkdir(parents=True, exist_ok=True)
+        self._write_manifest({**manifest, "sweep_sha256": identity})
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
         temporary = self.folder / f".manifest.{uuid.uuid4().hex}.json"
-        write_json(temporary, {**manifest, "sweep_sha256": identity})
+        write_json(temporary, manifest)
         os.replace(temporary, self.manifest_path)
+
+    def check_points(self, points: pd.DataFrame) -> None:
+        """Store the design's points, or refuse a design that disagrees with those stored.
+
+        Sensitivity analysis reads `points.parquet`; runs are matched to it by point.
+        """
+        path = self.folder / "points.parquet"
+        if path.exists():
+            stored = pd.read_parquet(path)["point_id"].tolist()
+            planned = points["point_id"].tolist()
+            if stored != planned:
+                differ = sum(a != b for a, b in zip(stored, planned, strict=False))
+                differ += abs(len(stored) - len(planned))
+                raise StoreError(
+                    f"out: '{self.folder}' holds a design whose points differ from this "
+                    f"sweep's ({differ} of {max(len(stored), len(planned))}); use a new folder"
+                )
+            return
+        temporary = self.folder / f".points.{uuid.uuid4().hex}.parquet"
+        points.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
 
     def append(self, rows: Iterable[dict[str, Any]]) -> None:
         """Write finished runs as one new part file, atomically."""

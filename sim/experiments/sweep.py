@@ -170,11 +170,13 @@ def sweep(
     cluster: str | None = None,
     progress: bool = True,
     keep_tables: bool = False,
+    allow_version_change: bool = False,
 ) -> SweepReport:
     """Run a sweep into the results store at `out`, skipping runs already stored there.
 
     With `keep_tables`, each run's detail tables (e.g. patients) are stored too, as
-    `tables/NAME/RUN_ID.parquet`; they are off by default because they are large.
+    `tables/NAME/RUN_ID.parquet`; they are off by default because they are large. A store
+    written by another version of the code is refused unless `allow_version_change`.
     """
     spec = spec or scenario.sweep
     if spec is None:
@@ -196,13 +198,9 @@ def sweep(
         manifest(scenario, command="sweep", design=spec.model_dump(mode="json"),
                  replications=reps, days=days, seed=seed, planned_runs=len(tasks),
                  points=len(points), regimes=list(scenario.regimes)),
-        identity,
+        identity, allow_version_change,
     )  # fmt: skip
-    points_path = store.folder / "points.parquet"
-    if not points_path.exists():
-        temporary = store.folder / ".points.parquet.tmp"
-        points.to_parquet(temporary, index=False)
-        temporary.replace(points_path)
+    store.check_points(points)
 
     done = store.finished_ids()
     todo = [
