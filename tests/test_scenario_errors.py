@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 from pathlib import Path
 
@@ -170,7 +171,8 @@ def test_unknown_regime_name_in_run():
 
 @pytest.mark.parametrize(
     ("seed", "days", "message"),
-    [(-1, None, r"seed: must be >= 0"), (None, 0, r"days: must be > 0"), (None, -3, r"days")],
+    [(-1, None, r"seed: must be >= 0"), (None, 0, r"days: must be a number > 0"),
+     (None, -3, r"days")],
 )
 def test_bad_seed_or_days_in_run(seed, days, message):
     with pytest.raises(ScenarioError, match=message):
@@ -277,3 +279,37 @@ def test_code_in_a_scenario_file_is_only_data(tmp_path, monkeypatch):
         with_overrides(scenario, dict([parse_assignment(f"stakes.level={code}")]))
     assert not marker.exists()
     assert not (tmp_path / "X").exists()
+
+
+@pytest.mark.parametrize("name, value, pattern", [
+    ("stakes.level", math.inf, r"stakes\.level: .*finite"),
+    ("audit.sanction", math.inf, r"audit\.sanction: .*finite"),
+    ("regimes.kpi.steepness", math.inf, r"regimes\.kpi\.steepness: .*finite"),
+    ("hospital.eds.0.arrivals_per_day", math.nan, r"arrivals_per_day: .*finite"),
+    ("hospital.eds.0.beds", True, r"hospital\.eds\.0\.beds: .*valid integer"),
+    ("stakes.level", True, r"stakes\.level: .*valid number"),
+    ("days", 1e9, r"days: .*less than or equal to 36500"),
+])  # fmt: skip
+def test_numbers_must_be_finite_and_booleans_are_not_numbers(name, value, pattern):
+    with pytest.raises(ScenarioError, match=pattern):
+        with_overrides(BASE, {name: value})
+
+
+def test_infinite_patience_is_still_allowed():
+    """The one place infinity means something: a patient who never leaves unseen."""
+    assert with_overrides(BASE, {"hospital.patience_mean_min.0": math.inf})
+
+
+@pytest.mark.parametrize("days", [math.nan, math.inf, -1.0, 1e9])
+def test_a_run_length_must_be_a_finite_positive_number(days):
+    with pytest.raises(ScenarioError, match=r"^days: must be a number > 0 and <= 36500"):
+        run(BASE, days=days)
+
+
+def test_a_sampled_sweep_range_must_be_finite():
+    from pydantic import ValidationError
+
+    from sim.experiments.design import SweepSpec
+
+    with pytest.raises(ValidationError, match="finite"):
+        SweepSpec(design="lhs", parameters={"stakes.level": {"low": 0.0, "high": math.inf}})

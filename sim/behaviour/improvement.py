@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class ImprovementSettings(BaseModel):
     """How improvement works: build-up, decay, redesign. Every default is an assumption."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     enabled: bool = Field(
         default=False,

@@ -12,7 +12,7 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 class MotivationSettings(BaseModel):
     """One motivation type (after Bevan & Hood 2006). Values are assumptions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     intrinsic: float = Field(ge=0, description="Weight on the true outcome of own work.")
     moral_cost: float = Field(ge=0, description="Payoff cost per unit of a gaming lever.")
@@ -28,7 +28,7 @@ class RELSettings(BaseModel):
     payoff units differ from this model's).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     forgetting: Probability = Field(
         default=0.02, description="Share of every propensity forgotten each period."
@@ -56,7 +56,7 @@ def _default_types() -> dict[str, MotivationSettings]:
 class BehaviourSettings(BaseModel):
     """How decision-makers learn and copy. Every default here is an assumption."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     enabled: bool = Field(default=True, description="If false, every lever stays at 0.")
     decision_period_days: float = Field(default=7.0, gt=0)

@@ -16,7 +16,7 @@ PerOffence = Annotated[list[float], Field(min_length=4, max_length=4)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class CentreParams(_Strict):

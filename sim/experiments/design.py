@@ -18,7 +18,7 @@ Value = float | int | bool | str
 class ParameterRange(BaseModel):
     """The values one swept parameter takes: a list (grid) or a range (sampled designs)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     values: list[Value] | None = Field(default=None, min_length=1)
     low: float | None = None
@@ -37,7 +37,7 @@ class ParameterRange(BaseModel):
 class SweepSpec(BaseModel):
     """A sweep declared in a scenario's `[sweep]` table or on the command line."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     design: Literal["grid", "lhs", "sobol", "morris"] = "grid"
     samples: int = Field(

@@ -17,7 +17,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.executors import worker_context
-from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.experiments.scenario import (
+    MAX_DAYS,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    with_overrides,
+)
 from sim.registry import get_domain
 from sim.service import RunSettings
 
@@ -90,8 +96,8 @@ def run_settings(
     if seed < 0:
         raise ScenarioError(f"seed: must be >= 0, got {seed}")
     days = scenario.days if days is None else float(days)
-    if days <= 0:
-        raise ScenarioError(f"days: must be > 0, got {days}")
+    if not 0 < days <= MAX_DAYS:  # also refuses nan
+        raise ScenarioError(f"days: must be a number > 0 and <= {MAX_DAYS:g}, got {days}")
     return RunSettings(
         regime_name=regime, regime=scenario.regimes[regime], behaviour=scenario.behaviour,
         stakes=scenario.stakes, audit=scenario.audit, league=scenario.league_table,

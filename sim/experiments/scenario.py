@@ -34,6 +34,9 @@ class ScenarioError(ValueError):
     """A scenario that cannot be read or does not validate; the message names the field."""
 
 
+MAX_DAYS = 36_500.0  # a century: runs are days to years; a longer one is a typo
+
+
 class Scenario(BaseModel):
     """A validated scenario.
 
@@ -42,12 +45,12 @@ class Scenario(BaseModel):
     (`scenario_class`); `params` returns it.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     description: str = ""
     domain: str
-    days: float = Field(gt=0, description="Simulated days per run.")
+    days: float = Field(gt=0, le=MAX_DAYS, description="Simulated days per run.")
     warmup_days: float = Field(default=0.0, ge=0, description="Days excluded from summaries.")
     replications: int = Field(default=5, ge=1)
     seed: int = Field(default=0, ge=0)

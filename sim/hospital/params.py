@@ -16,7 +16,7 @@ PerAcuity = Annotated[list[float], Field(min_length=5, max_length=5)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class EDParams(_Strict):
@@ -160,7 +160,10 @@ class HospitalParams(_Strict):
         description="Shape of treatment times: lognormal (assumption: right-skewed service "
         "times are the norm in ED simulation studies) or exponential (for M/M/c checks).",
     )
-    patience_mean_min: PerAcuity = Field(
+    patience_mean_min: Annotated[
+        list[Annotated[float, Field(allow_inf_nan=True, strict=False)]],
+        Field(min_length=5, max_length=5),
+    ] = Field(
         default=[math.inf, math.inf, 1200.0, 720.0, 600.0],
         description="Mean wait a walk-in tolerates before leaving unseen; ~2-5% leave "
         "without being seen in England (NHS England A&E quality indicators). Assumption.",

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class IshigamiParams(BaseModel):
     """Inputs of the Ishigami function, and optional noise to make replications differ."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     x1: float = Field(default=0.0, ge=-math.pi, le=math.pi)
     x2: float = Field(default=0.0, ge=-math.pi, le=math.pi)

@@ -21,7 +21,7 @@ Rule = Literal["none", "rescue", "reward", "need"]
 class FunderSettings(BaseModel):
     """How the extra budget is shared out. Every default is an assumption."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     rule: Rule = Field(
         default="none",
