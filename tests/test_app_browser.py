@@ -235,7 +235,7 @@ def test_hospital_app_in_browser(tmp_path):
 
         # change two controls, then Reset builds the model from them
         page.locator(".v-select").first.click()
-        page.get_by_role("option", name="okr").click()
+        page.get_by_role("option", name="okr", exact=True).click()
         stakes = page.locator(".v-input", has_text="Stakes").get_by_role("slider")
         stakes.focus()
         for _ in range(4):
