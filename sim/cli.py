@@ -473,6 +473,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cap_workers(args: argparse.Namespace) -> None:
+    """Refuse fewer than one worker; use at most one per CPU, saying so."""
+    workers = getattr(args, "workers", None)
+    if workers is None:
+        return
+    if workers < 1:
+        raise ScenarioError(f"workers: must be >= 1, got {workers}")
+    cpus = os.cpu_count() or 1
+    if workers > cpus:
+        print(f"goodhart: --workers {workers} is more than this machine's {cpus} CPUs; "
+              f"using {cpus}", file=sys.stderr)  # fmt: skip
+        args.workers = cpus
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `goodhart` command."""
     args = _parser().parse_args(argv)
@@ -481,10 +495,14 @@ def main(argv: list[str] | None = None) -> int:
                 "app": cmd_app, "metrics": cmd_metrics, "warmup": cmd_warmup,
                 "calibrate": cmd_calibrate}  # fmt: skip
     try:
+        _cap_workers(args)
         return commands[args.command](args)
     except (ScenarioError, OutputError, StoreError) as error:
         print(f"goodhart: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: finished runs of a sweep are already stored
+        print("goodhart: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

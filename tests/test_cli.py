@@ -299,3 +299,26 @@ def test_compare_runs_only_the_regimes_asked_for(tmp_path):
     bad[bad.index(str(out))] = str(tmp_path / "bad")
     assert main(bad) == 2
     assert not (tmp_path / "bad").exists()
+
+
+def test_workers_are_capped_at_the_cpu_count_and_must_be_positive(tmp_path, capsys):
+    import os
+
+    argv = ["compare", "scenarios/ae_four_hour.toml", "--regimes", "none", "--days", "4",
+            "--set", "warmup_days=1", "--replications", "1", "--no-figures"]  # fmt: skip
+    assert main([*argv, "--workers", "1000", "--out", str(tmp_path / "a")]) == 0
+    assert f"using {os.cpu_count()}" in capsys.readouterr().err
+    assert main([*argv, "--workers", "0", "--out", str(tmp_path / "b")]) == 2
+    assert "workers: must be >= 1" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
+
+
+def test_analyse_refuses_an_unknown_reference_regime(tmp_path, capsys):
+    tiny = Path(__file__).resolve().parents[1] / "scenarios" / "ae_four_hour.toml"
+    out = tmp_path / "s"
+    argv = ["sweep", str(tiny), "--regimes", "kpi,none", "--design", "grid", "--param",
+            "stakes.level=0,1", "--replications", "1", "--days", "3", "--set",
+            "warmup_days=1", "--workers", "1", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    assert main(["analyse", str(out), "--reference", "nope"]) == 2
+    assert "reference: unknown regime 'nope'; allowed: ['kpi', 'none']" in capsys.readouterr().err

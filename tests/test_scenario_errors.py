@@ -256,12 +256,16 @@ def test_code_in_a_scenario_file_is_only_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     marker = tmp_path / "X"
     code = CODE.format(marker=marker)
-    # as a string field: loaded verbatim
+    # as a free-text field: loaded verbatim; as a name (which becomes a path): refused
     path = tmp_path / "code.toml"
-    text = TINY.replace('name = "tiny"', f'name = "{code}"').format(extra=f'description = "{code}"')
+    text = TINY.format(extra=f'description = "{code}"')
     path.write_text(text, encoding="utf-8")
     scenario = load_scenario(path)
-    assert scenario.name == code and scenario.description == code
+    assert scenario.description == code
+    named = tmp_path / "code_name.toml"
+    named.write_text(TINY.replace('name = "tiny"', f'name = "{code}"').format(extra=""), "utf-8")
+    with pytest.raises(ScenarioError, match=r"\n  name: String should match pattern"):
+        load_scenario(named)
     # where a number is expected: refused, naming the field
     bad = tmp_path / "code_days.toml"
     bad.write_text(TINY.replace("days = 6", f'days = "{code}"').format(extra=""), "utf-8")
@@ -273,8 +277,8 @@ def test_code_in_a_scenario_file_is_only_data(tmp_path, monkeypatch):
     with pytest.raises(ScenarioError, match="not valid TOML"):
         load_scenario(bare)
     # as a command-line override value: a string, then validated
-    name, value = parse_assignment(f"name={code}")
-    assert with_overrides(scenario, {name: value}).name == code
+    name, value = parse_assignment(f"description={code}")
+    assert with_overrides(scenario, {name: value}).description == code
     with pytest.raises(ScenarioError, match=r"stakes\.level"):
         with_overrides(scenario, dict([parse_assignment(f"stakes.level={code}")]))
     assert not marker.exists()
@@ -313,3 +317,13 @@ def test_a_sampled_sweep_range_must_be_finite():
 
     with pytest.raises(ValidationError, match="finite"):
         SweepSpec(design="lhs", parameters={"stakes.level": {"low": 0.0, "high": math.inf}})
+
+
+@pytest.mark.parametrize("name", ["../evil", "a/b", ".hidden", "x" * 200, ""])
+def test_names_that_become_paths_are_refused(name):
+    with pytest.raises(ScenarioError, match=r"^invalid scenario.*\n  name: "):
+        with_overrides(BASE, {"name": name})
+    data = copy.deepcopy(BASE_DATA)
+    data["regimes"][name] = data["regimes"].pop("kpi")
+    with pytest.raises(ScenarioError, match=r"\n  regimes\."):
+        validate(data, "(test)")

@@ -142,6 +142,8 @@ def analyse(
         raise StoreError(f"by: unknown parameters {unknown}; allowed: {params}")
     metrics = [m for m in domain.headline if m in ok.columns] or [domain.sensitivity_output]
     regimes = list(manifest.get("regimes", ok["regime"].unique() if len(ok) else []))
+    if reference is not None and reference not in regimes:
+        raise StoreError(f"reference: unknown regime '{reference}'; allowed: {regimes}")
     reference = reference or ("none" if "none" in regimes else (regimes[0] if regimes else None))
     if ok.empty:
         return Analysis(status, pd.DataFrame(), pd.DataFrame(), None, notes)

@@ -35,6 +35,8 @@ class ScenarioError(ValueError):
 
 
 MAX_DAYS = 36_500.0  # a century: runs are days to years; a longer one is a typo
+#: Names that become parts of paths: no separators, no '..', nothing hidden.
+SAFE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
 class Scenario(BaseModel):
@@ -47,7 +49,11 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    name: str = Field(min_length=1)
+    name: str = Field(
+        min_length=1, max_length=100, pattern=SAFE_NAME,
+        description="The scenario's name, also the name of its result folders: letters, "
+        "digits, '_', '-' and '.', starting with a letter or digit.",
+    )  # fmt: skip
     description: str = ""
     domain: str
     days: float = Field(gt=0, le=MAX_DAYS, description="Simulated days per run.")
@@ -60,7 +66,9 @@ class Scenario(BaseModel):
     league_table: LeagueTable = Field(default_factory=LeagueTable)
     improvement: ImprovementSettings = Field(default_factory=ImprovementSettings)
     funder: FunderSettings = Field(default_factory=FunderSettings)
-    regimes: dict[str, RegimeSpec] = Field(min_length=1)
+    regimes: dict[
+        Annotated[str, Field(min_length=1, max_length=100, pattern=SAFE_NAME)], RegimeSpec
+    ] = Field(min_length=1, description="Regimes by name (a safe name, as for `name`).")
     sweep: SweepSpec | None = None
 
     @model_validator(mode="after")
