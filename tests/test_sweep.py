@@ -291,3 +291,19 @@ def test_a_resume_by_another_version_is_refused_unless_asked_for(tmp_path, monke
     assert (again.ran, again.skipped) == (0, first.planned)
     resumed = ResultsStore(tmp_path / "s").manifest()["resumed_by"]
     assert [r["git_commit"] for r in resumed] == ["f" * 40]
+
+
+def test_two_sweeps_starting_at_once_in_one_new_folder_cannot_both_win(tmp_path, monkeypatch):
+    """Exclusive creation: a sweep that looked before another made the store still finds it."""
+    first, second = ResultsStore(tmp_path / "s"), ResultsStore(tmp_path / "s")
+    manifest = {"package_version": "1", "git_commit": "a", "git_dirty": False}
+    first.open_for(manifest, "one")
+    real = ResultsStore.manifest
+    looks = iter([None])  # the second sweep's first look came before the first had written
+    monkeypatch.setattr(ResultsStore, "manifest", lambda self: next(looks, None) or real(self))
+    with pytest.raises(StoreError, match="different scenario or design"):
+        second.open_for(manifest, "two")
+    monkeypatch.setattr(ResultsStore, "manifest", real)
+    assert ResultsStore(tmp_path / "s").manifest()["sweep_sha256"] == "one"
+    second.open_for(manifest, "one")  # the same sweep started twice is a resume
+    assert not list((tmp_path / "s").glob(".manifest.*"))  # no staging file left behind

@@ -99,10 +99,21 @@ class ResultsStore:
                 resumes = [*existing.get("resumed_by", []), {**now, "utc": _utc()}]
                 self._write_manifest({**existing, "resumed_by": resumes})
             return
-        if self.folder.exists() and any(self.folder.iterdir()):
+        taken = self.manifest_path.exists()  # made since we looked: the link below fails
+        if not taken and self.folder.exists() and any(
+                p.name != "runs" for p in self.folder.iterdir()):  # fmt: skip
             raise StoreError(f"out: '{self.folder}' is not empty and is not a results store")
         self.runs.mkdir(parents=True, exist_ok=True)
-        self._write_manifest({**manifest, "sweep_sha256": identity})
+        # exclusive creation: of two sweeps starting at once, one makes the store and the
+        # other then finds it, as a resume (same sweep) or a refusal (another one)
+        temporary = self.folder / f".manifest.{uuid.uuid4().hex}.json"
+        write_json(temporary, {**manifest, "sweep_sha256": identity})
+        try:
+            os.link(temporary, self.manifest_path)
+        except FileExistsError:
+            self.open_for(manifest, identity, allow_version_change)
+        finally:
+            temporary.unlink()
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         temporary = self.folder / f".manifest.{uuid.uuid4().hex}.json"
