@@ -368,6 +368,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         workers=args.workers, cluster=args.cluster, keep_tables=args.keep_tables,
         allow_version_change=args.allow_version_change,
     )  # fmt: skip
+    if report.set_aside:
+        print(f"goodhart: set aside unreadable part files {list(report.set_aside)} (renamed "
+              "corrupt-*); their runs were run again", file=sys.stderr)  # fmt: skip
     print(
         f"{report.ran} runs done ({report.failed} failed), {report.skipped} already in the "
         f"store, {report.planned} planned, in {report.seconds:.1f} s\nwrote {out}"

@@ -307,3 +307,32 @@ def test_two_sweeps_starting_at_once_in_one_new_folder_cannot_both_win(tmp_path,
     assert ResultsStore(tmp_path / "s").manifest()["sweep_sha256"] == "one"
     second.open_for(manifest, "one")  # the same sweep started twice is a resume
     assert not list((tmp_path / "s").glob(".manifest.*"))  # no staging file left behind
+
+
+def test_a_truncated_part_file_is_set_aside_and_its_runs_rerun(tmp_path):
+    scenario = validate(ishigami())
+    spec = lhs(("ishigami.x1", "ishigami.x2"))
+    first = sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    part = ResultsStore(tmp_path / "s").parts()[0]
+    lost = len(pd.read_parquet(part))
+    part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])  # a disk that filled up
+    again = sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    assert again.set_aside == (part.name,) and again.ran == lost
+    assert (part.parent / part.name.replace("part-", "corrupt-")).exists()
+    assert len(stored(tmp_path / "s")) == first.planned
+
+
+def test_a_corrupt_manifest_or_a_compare_folder_is_refused_in_one_line(tmp_path):
+    scenario = validate(ishigami())
+    spec = lhs(("ishigami.x1", "ishigami.x2"))
+    sweep(scenario, tmp_path / "s", spec, replications=1, progress=False)
+    (tmp_path / "s" / "manifest.json").write_text('{"truncated": ', encoding="utf-8")
+    for call in (lambda: sweep(scenario, tmp_path / "s", spec, progress=False),
+                 lambda: analyse(tmp_path / "s")):  # fmt: skip
+        with pytest.raises(StoreError, match=r"manifest.json' cannot be read"):
+            call()
+    compared = tmp_path / "c"
+    compared.mkdir()
+    (compared / "manifest.json").write_text('{"command": "compare"}', encoding="utf-8")
+    with pytest.raises(StoreError, match=r"written by 'goodhart compare', not by 'goodhart sweep'"):
+        analyse(compared)

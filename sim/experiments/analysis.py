@@ -120,6 +120,12 @@ def analyse(
     manifest = store.manifest()
     if manifest is None:
         raise StoreError(f"'{folder}' is not a results store (no manifest.json)")
+    if manifest.get("command") != "sweep" or "design" not in manifest:
+        raise StoreError(
+            f"'{folder}' was written by 'goodhart {manifest.get('command', '?')}', not by "
+            "'goodhart sweep'; analyse reads sweep stores (a compare folder already holds "
+            "its statistics: regimes.csv, differences.csv)"
+        )
     runs = store.read()
     planned = int(manifest.get("planned_runs", len(runs)))
     ok = runs[runs["status"] == "ok"] if not runs.empty else runs
@@ -127,6 +133,9 @@ def analyse(
               if not runs.empty else 0}  # fmt: skip
     status["missing"] = planned - status["ok"] - status["failed"]
     notes = []
+    if store.set_aside:
+        notes.append(f"set aside unreadable part files {store.set_aside} (renamed corrupt-*); "
+                     "their runs count as missing and a resume re-runs them")  # fmt: skip
     if status["missing"] or status["failed"]:
         notes.append(
             f"{status['ok']} of {planned} runs finished; {status['failed']} failed, "

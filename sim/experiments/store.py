@@ -58,6 +58,7 @@ class ResultsStore:
         """Open (not create) the store in `folder`."""
         self.folder = Path(folder)
         self.runs = self.folder / "runs"
+        self.set_aside: list[str] = []  # corrupt part files renamed on reading
 
     @property
     def manifest_path(self) -> Path:
@@ -68,7 +69,14 @@ class ResultsStore:
         """The stored manifest, or None for a new folder."""
         if not self.manifest_path.exists():
             return None
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            found = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise StoreError(f"out: '{self.manifest_path}' cannot be read ({error}); it is not "
+                             "a results store this version can resume or analyse") from None
+        if not isinstance(found, dict):
+            raise StoreError(f"out: '{self.manifest_path}' is not a results store manifest")
+        return found
 
     def open_for(
         self, manifest: dict[str, Any], identity: str, allow_version_change: bool = False
@@ -166,11 +174,25 @@ class ResultsStore:
         """The finished part files, in a stable order."""
         return sorted(self.runs.glob("part-*.parquet")) if self.runs.exists() else []
 
+    def _tables(self, columns: list[str] | None = None) -> list[pa.Table]:
+        """Every readable part; a corrupt or truncated one is set aside, its runs re-run.
+
+        A set-aside part is renamed `corrupt-*.parquet` (kept for inspection) and listed in
+        `set_aside`.
+        """
+        tables = []
+        for part in self.parts():
+            try:
+                tables.append(pq.read_table(part, columns=columns))
+            except (OSError, pa.ArrowException):
+                os.replace(part, part.with_name(part.name.replace("part-", "corrupt-", 1)))
+                self.set_aside.append(part.name)
+        return tables
+
     def finished_ids(self, status: str | None = "ok") -> set[str]:
         """Ids of runs already stored (with `status`, or any status if None)."""
         done: set[str] = set()
-        for part in self.parts():
-            table = pq.read_table(part, columns=["id", "status"])
+        for table in self._tables(["id", "status"]):
             ids = table.column("id").to_pylist()
             states = table.column("status").to_pylist()
             done.update(i for i, s in zip(ids, states, strict=True) if status in (None, s))
@@ -178,7 +200,7 @@ class ResultsStore:
 
     def read(self) -> pd.DataFrame:
         """Every stored run, one row each (the latest row wins if a run was retried)."""
-        frames = [pq.read_table(part).to_pandas() for part in self.parts()]
+        frames = [table.to_pandas() for table in self._tables()]
         if not frames:
             return pd.DataFrame()
         runs = pd.concat(frames, ignore_index=True)

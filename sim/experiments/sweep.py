@@ -46,6 +46,7 @@ class SweepReport:
     ran: int
     failed: int
     seconds: float
+    set_aside: tuple[str, ...] = ()  # unreadable part files renamed corrupt-*, re-run
 
 
 def plan(
@@ -232,4 +233,5 @@ def sweep(
         len(todo),
         failed,
         time.perf_counter() - started,
+        tuple(store.set_aside),
     )
