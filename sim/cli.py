@@ -57,6 +57,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _dpi(text: str) -> float:
+    value = float(text)
+    if not 10 <= value <= 2400:  # also refuses nan; beyond 2400 a figure is gigabytes
+        raise argparse.ArgumentTypeError(f"allowed: 10 to 2400, got {value:g}")
+    return value
+
+
 def _port(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 65535:
@@ -137,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", action="append", choices=["png", "pdf", "svg"],
         help="file format (repeatable; default: png and pdf)",
     )  # fmt: skip
-    drawn.add_argument("--dpi", type=_positive_float, default=300, help="> 0 (default 300)")
+    drawn.add_argument("--dpi", type=_dpi, default=300, help="10 to 2400 (default 300)")
     drawn.add_argument(
         "--width", choices=["double", "single", "both"], default="double",
         help="double-column (7 in), single-column (3.5 in, files NAME_single.*) or both",

@@ -322,3 +322,11 @@ def test_analyse_refuses_an_unknown_reference_regime(tmp_path, capsys):
     assert main(argv) == 0
     assert main(["analyse", str(out), "--reference", "nope"]) == 2
     assert "reference: unknown regime 'nope'; allowed: ['kpi', 'none']" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("dpi", ["0", "1e9", "nan"])
+def test_figures_dpi_out_of_range_is_one_line(tmp_path, dpi, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["figures", str(tmp_path), "--dpi", dpi])
+    assert stop.value.code == 2
+    assert "--dpi: allowed: 10 to 2400" in capsys.readouterr().err
