@@ -336,3 +336,15 @@ def test_a_corrupt_manifest_or_a_compare_folder_is_refused_in_one_line(tmp_path)
     (compared / "manifest.json").write_text('{"command": "compare"}', encoding="utf-8")
     with pytest.raises(StoreError, match=r"written by 'goodhart compare', not by 'goodhart sweep'"):
         analyse(compared)
+
+
+@pytest.mark.parametrize(("seed", "days", "message"), [
+    (-1, None, r"^seed: must be >= 0"), (None, math.nan, r"^days: must be a number"),
+    (None, math.inf, r"^days: must be a number")])  # fmt: skip
+def test_a_sweep_refuses_a_bad_seed_or_length_before_making_a_folder(tmp_path, seed, days,
+                                                                     message):  # fmt: skip
+    scenario = validate(ishigami())
+    for spec in (grid(), lhs(("ishigami.x1", "ishigami.x2"))):
+        with pytest.raises(ScenarioError, match=message):
+            sweep(scenario, tmp_path / "s", spec, seed=seed, days=days, progress=False)
+    assert not (tmp_path / "s").exists()

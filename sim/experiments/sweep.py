@@ -26,7 +26,7 @@ from sim.experiments.design import SweepSpec
 from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
 from sim.experiments.runner import run
-from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
+from sim.experiments.scenario import MAX_DAYS, Scenario, ScenarioError, with_overrides
 from sim.experiments.store import ResultsStore
 from sim.registry import get_domain
 
@@ -189,6 +189,10 @@ def sweep(
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
     days = scenario.days if days is None else float(days)
     seed = scenario.seed if seed is None else seed
+    if seed < 0:
+        raise ScenarioError(f"seed: must be >= 0, got {seed}")
+    if not 0 < days <= MAX_DAYS:
+        raise ScenarioError(f"days: must be a number > 0 and <= {MAX_DAYS:g}, got {days}")
     tasks, points = plan(scenario, spec, reps, days, seed)
     identity = _digest(
         {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
