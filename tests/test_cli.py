@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -330,3 +331,19 @@ def test_figures_dpi_out_of_range_is_one_line(tmp_path, dpi, capsys):
         main(["figures", str(tmp_path), "--dpi", dpi])
     assert stop.value.code == 2
     assert "--dpi: allowed: 10 to 2400" in capsys.readouterr().err
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_removed_on_the_next(tmp_path, capsys):
+    from sim.experiments.output import STAGING, output_folder
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process that no longer exists
+    stale = tmp_path / f"{STAGING}{dead.pid}.compare.abc123"
+    (stale / "runs").mkdir(parents=True)
+    mine = tmp_path / f"{STAGING}{os.getpid()}.other.def456"  # a live writer's: kept
+    mine.mkdir()
+    with output_folder(tmp_path / "new") as staging:
+        (staging / "x.txt").write_text("x", encoding="utf-8")
+    assert not stale.exists() and mine.exists()
+    assert (tmp_path / "new" / "x.txt").exists()
+    assert "left by a run that was killed" in capsys.readouterr().err

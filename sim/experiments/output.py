@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -47,7 +48,9 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     """
     target = check_free(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    clean_stale_staging(target.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}.{target.name}.",
+                                    dir=target.parent))  # fmt: skip
     staging.chmod(0o755)
     try:
         yield staging
@@ -62,6 +65,35 @@ def output_folder(path: str | Path) -> Iterator[Path]:
         raise OutputError(
             f"out: could not move results into '{target}' ({error}); they are kept in '{staging}'"
         ) from None
+
+
+STAGING = ".goodhart-staging."  # + pid + "." + name + "." + random: a folder being written
+
+
+def clean_stale_staging(parent: Path) -> list[Path]:
+    """Remove staging folders in `parent` left by runs that were killed, saying so.
+
+    A staging folder names the process writing it; one whose process is gone is removed.
+    """
+    removed = []
+    for folder in parent.glob(f"{STAGING}*"):
+        pid = folder.name[len(STAGING):].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+        print(f"goodhart: removed '{folder}', left by a run that was killed", file=sys.stderr)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def unique_folder(path: Path) -> Path:
