@@ -327,3 +327,12 @@ def test_names_that_become_paths_are_refused(name):
     data["regimes"][name] = data["regimes"].pop("kpi")
     with pytest.raises(ScenarioError, match=r"\n  regimes\."):
         validate(data, "(test)")
+
+
+@pytest.mark.parametrize("name, value", [
+    ("hospital.eds.0.beds", 10**10), ("hospital.eds.0.arrivals_per_day", 1e7),
+    ("hospital.eds.0.cubicles", 10**6), ("behaviour.decision_period_days", 1e-4),
+    ("days", 1e6)])  # fmt: skip
+def test_sizes_that_would_exhaust_the_machine_are_refused_naming_the_bound(name, value):
+    with pytest.raises(ScenarioError, match=re.escape(name) + r": Input should be (less|greater)"):
+        with_overrides(BASE, {name: value})

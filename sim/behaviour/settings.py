@@ -59,7 +59,11 @@ class BehaviourSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     enabled: bool = Field(default=True, description="If false, every lever stays at 0.")
-    decision_period_days: float = Field(default=7.0, gt=0)
+    decision_period_days: float = Field(
+        default=7.0, ge=0.25, le=365,
+        description="Days between decisions (at least a quarter-day: a decision every few "
+        "minutes would only make a run crawl).",
+    )
     levels: list[Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: [0.0, 0.5, 1.0],
         min_length=2,

@@ -24,16 +24,18 @@ class CentreParams(_Strict):
 
     name: str = Field(min_length=1, description="Label used in tables.")
     receipts_per_day: float = Field(
-        gt=0, description="Cases received for trial per calendar day (England: ~300/day "
+        gt=0, le=10_000, description="Cases received for trial per calendar day (England: ~300/day "
         "across ~77 centres, MoJ criminal court statistics; a centre's share is an assumption).",
     )  # fmt: skip
-    courtrooms: int = Field(ge=1, description="Trial courtrooms (assumption).")
+    courtrooms: int = Field(ge=1, le=1_000, description="Trial courtrooms (assumption).")
     sitting_days_per_year: float = Field(
-        ge=0, description="Judge sitting days funded for trials per year (MoJ allocates "
-        "sitting days centrally; the centre's share is an assumption).",
+        ge=0, le=365_000,
+        description="Judge sitting days funded for trials per year (MoJ allocates sitting "
+        "days centrally; the centre's share is an assumption).",
     )  # fmt: skip
     initial_backlog: int = Field(
-        default=0, ge=0, description="Cases awaiting trial at time zero (assumption)."
+        default=0, ge=0, le=1_000_000,
+        description="Cases awaiting trial at time zero (assumption).",
     )
 
 
@@ -41,7 +43,7 @@ class SittingDayChange(_Strict):
     """A change in the sitting-day budget from a given day (e.g. a mid-year cut)."""
 
     day: float = Field(ge=0, description="First simulated day of the new budget.")
-    factor: float = Field(gt=0, description="Multiplier on every centre's sitting days.")
+    factor: float = Field(gt=0, le=100, description="Multiplier on every centre's sitting days.")
 
 
 class CourtParams(_Strict):

@@ -25,8 +25,9 @@ class EDParams(_Strict):
     name: str = Field(min_length=1, description="Label used in tables.")
     arrivals_per_day: float = Field(
         gt=0,
-        description="Mean attendances per day. Type 1 EDs in England see ~100-500/day "
-        "(NHS England A&E attendances, 2023/24).",
+        le=10_000,
+        description="Mean attendances per day (at most 10,000). Type 1 EDs in England see "
+        "~100-500/day (NHS England A&E attendances, 2023/24).",
     )
     ambulance_share: Probability = Field(
         default=0.33,
@@ -34,24 +35,31 @@ class EDParams(_Strict):
         "(NHS England ambulance and A&E statistics, 2023).",
     )
     clinicians_peak: int = Field(
-        ge=0, description="Clinicians on duty at the busiest hour (assumption, sized to demand)."
+        ge=0, le=5_000,
+        description="Clinicians on duty at the busiest hour (assumption, sized to demand).",
     )
-    cubicles: int = Field(ge=0, description="Treatment spaces (assumption, sized to demand).")
+    cubicles: int = Field(
+        ge=0, le=10_000, description="Treatment spaces (assumption, sized to demand)."
+    )
     handover_bays: int = Field(
         default=6,
         ge=0,
+        le=10_000,
         description="Ambulance patients the ED takes in while waiting for a cubicle (assumption).",
     )
     assessment_spaces: int = Field(
         default=8,
         ge=0,
+        le=10_000,
         description="Assessment/observation area places; admission there "
         "stops the 4-hour clock (assumption).",
     )
     corridor_spaces: int = Field(
-        default=12, ge=0, description="Trolleys that fit in corridors (assumption)."
+        default=12, ge=0, le=10_000, description="Trolleys that fit in corridors (assumption)."
     )
-    beds: int = Field(ge=0, description="Inpatient beds available to ED admissions (assumption).")
+    beds: int = Field(
+        ge=0, le=100_000, description="Inpatient beds available to ED admissions (assumption)."
+    )
     initial_bed_occupancy: Probability = Field(
         default=0.92,
         description="Occupancy at time zero; England's G&A occupancy ran at "
@@ -64,7 +72,7 @@ class DemandShock(_Strict):
 
     start_day: float = Field(ge=0, description="First simulated day of the shock.")
     end_day: float = Field(gt=0, description="Simulated day the shock ends (exclusive).")
-    multiplier: float = Field(gt=0, description="Factor applied to the arrival rate.")
+    multiplier: float = Field(gt=0, le=100, description="Factor applied to the arrival rate.")
 
     @model_validator(mode="after")
     def _ordered(self) -> DemandShock:
