@@ -334,16 +334,21 @@ def test_figures_dpi_out_of_range_is_one_line(tmp_path, dpi, capsys):
 
 
 def test_a_staging_folder_left_by_a_killed_run_is_removed_on_the_next(tmp_path, capsys):
+    import socket
+
     from sim.experiments.output import STAGING, output_folder
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # a process that no longer exists
-    stale = tmp_path / f"{STAGING}{dead.pid}.compare.abc123"
+    host = socket.gethostname().replace(".", "-")
+    stale = tmp_path / f"{STAGING}{host}.{dead.pid}.compare.abc123"
     (stale / "runs").mkdir(parents=True)
-    mine = tmp_path / f"{STAGING}{os.getpid()}.other.def456"  # a live writer's: kept
+    mine = tmp_path / f"{STAGING}{host}.{os.getpid()}.other.def456"  # a live writer's: kept
     mine.mkdir()
+    elsewhere = tmp_path / f"{STAGING}another-host.{dead.pid}.x.ghi789"  # cannot check: kept
+    elsewhere.mkdir()
     with output_folder(tmp_path / "new") as staging:
         (staging / "x.txt").write_text("x", encoding="utf-8")
-    assert not stale.exists() and mine.exists()
+    assert not stale.exists() and mine.exists() and elsewhere.exists()
     assert (tmp_path / "new" / "x.txt").exists()
     assert "left by a run that was killed" in capsys.readouterr().err

@@ -11,6 +11,7 @@ import math
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,8 +50,7 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     target = check_free(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_staging(target.parent)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}.{target.name}.",
-                                    dir=target.parent))  # fmt: skip
+    staging = Path(tempfile.mkdtemp(prefix=f"{_writer()}.{target.name}.", dir=target.parent))
     staging.chmod(0o755)
     try:
         yield staging
@@ -67,18 +67,27 @@ def output_folder(path: str | Path) -> Iterator[Path]:
         ) from None
 
 
-STAGING = ".goodhart-staging."  # + pid + "." + name + "." + random: a folder being written
+STAGING = ".goodhart-staging."  # + host + "." + pid + "." + name + "." + random
+
+
+def _writer() -> str:
+    """The staging prefix naming this process: its host (dots dropped) and pid."""
+    return f"{STAGING}{socket.gethostname().replace('.', '-')}.{os.getpid()}"
 
 
 def clean_stale_staging(parent: Path) -> list[Path]:
     """Remove staging folders in `parent` left by runs that were killed, saying so.
 
-    A staging folder names the process writing it; one whose process is gone is removed.
+    A staging folder names the host and process writing it; one of this host whose process
+    is gone is removed (another host's is left alone: its process cannot be checked here).
     """
     removed = []
+    host = socket.gethostname().replace(".", "-")
     for folder in parent.glob(f"{STAGING}*"):
-        pid = folder.name[len(STAGING):].split(".", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
+        parts = folder.name[len(STAGING):].split(".", 2)
+        if len(parts) < 2 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if _alive(int(parts[1])):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
