@@ -14,6 +14,7 @@ from pydantic import ValidationError
 import sim
 from sim.experiments.analysis import analyse, write_analysis
 from sim.experiments.design import SweepSpec
+from sim.experiments.executors import ClusterError
 from sim.experiments.folders import tagged, write_comparison
 from sim.experiments.output import (
     OutputError,
@@ -129,7 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     swept.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     swept.add_argument(
         "--cluster", metavar="ADDRESS",
-        help="run on Dask: 'local' starts a LocalCluster, or tcp://host:8786",
+        help="run on Dask: 'local' starts a LocalCluster, or tcp://host:8786 (refused "
+        "within 10 s if unreachable, 30 s if it has no worker, before any folder is made)",
     )  # fmt: skip
 
     analysed = sub.add_parser("analyse", help="statistics of a results store")
@@ -507,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _cap_workers(args)
         return commands[args.command](args)
-    except (ScenarioError, OutputError, StoreError) as error:
+    except (ScenarioError, OutputError, StoreError, ClusterError) as error:
         print(f"goodhart: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: finished runs of a sweep are already stored

@@ -348,3 +348,20 @@ def test_a_sweep_refuses_a_bad_seed_or_length_before_making_a_folder(tmp_path, s
         with pytest.raises(ScenarioError, match=message):
             sweep(scenario, tmp_path / "s", spec, seed=seed, days=days, progress=False)
     assert not (tmp_path / "s").exists()
+
+
+def test_an_unusable_dask_cluster_fails_in_one_line_before_any_folder(tmp_path, monkeypatch):
+    from dask.distributed import LocalCluster
+
+    import sim.experiments.executors as executors
+
+    scenario = validate(ishigami())
+    started = time.monotonic()
+    with pytest.raises(executors.ClusterError, match=r"^cluster: cannot reach a Dask scheduler"):
+        sweep(scenario, tmp_path / "s", grid(), cluster="tcp://127.0.0.1:9", progress=False)
+    assert time.monotonic() - started < executors.CONNECT_TIMEOUT_S + 10
+    monkeypatch.setattr(executors, "WORKER_TIMEOUT_S", 2.0)
+    no_worker = pytest.raises(executors.ClusterError, match=r"has no worker after 2 s")
+    with LocalCluster(n_workers=0, dashboard_address=None) as empty, no_worker:
+        sweep(scenario, tmp_path / "s", grid(), cluster=empty.scheduler_address, progress=False)
+    assert not (tmp_path / "s").exists()

@@ -93,28 +93,64 @@ class LocalExecutor:
         return lost
 
 
+CONNECT_TIMEOUT_S = 10.0  # to reach a scheduler
+WORKER_TIMEOUT_S = 30.0  # for a reached scheduler to have at least one worker
+
+
+class ClusterError(ValueError):
+    """A Dask cluster that cannot be used (unreachable, or with no workers)."""
+
+
 class DaskExecutor:
     """A Dask distributed cluster: `local` starts a LocalCluster, else a scheduler address."""
 
     def __init__(self, address: str, workers: int = 2, retries: int = 2) -> None:
-        """Connect to (or start) the cluster."""
+        """Describe the cluster; `connect` (or `run`) reaches it."""
         self.address = address
         self.workers = max(1, workers)
         self.retries = retries
+        self._client = None
+        self._cluster = None
 
-    def run(self, fn: BatchFunction, batches: Sequence[Batch], failed: Failed) -> Iterator[list]:
-        """Yield each batch's rows as it finishes; a batch failing after retries is `failed`."""
-        from dask.distributed import Client, LocalCluster, as_completed
+    def connect(self) -> None:
+        """Reach the scheduler and wait for a worker, or fail in one line within the timeouts.
 
-        cluster = None
+        Called before anything is written, so an unusable cluster leaves no folder behind.
+        """
+        if self._client is not None:
+            return
+        from dask.distributed import Client, LocalCluster
+
         if self.address == "local":
-            cluster = LocalCluster(
+            self._cluster = LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True,
                 dashboard_address=None,
             )  # fmt: skip
-            client = Client(cluster)
-        else:
-            client = Client(self.address)
+            self._client = Client(self._cluster)
+            return
+        try:
+            self._client = Client(self.address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ClusterError(f"cluster: cannot reach a Dask scheduler at '{self.address}' "
+                               f"within {CONNECT_TIMEOUT_S:g} s ({type(error).__name__})") from None
+        try:
+            self._client.wait_for_workers(1, timeout=WORKER_TIMEOUT_S)
+        except (OSError, TimeoutError) as error:
+            self._client.close()
+            self._client = None
+            raise ClusterError(
+                f"cluster: the scheduler at '{self.address}' has no worker after "
+                f"{WORKER_TIMEOUT_S:g} s ({type(error).__name__}); start one with "
+                f"`dask worker {self.address}`"
+            ) from None
+
+    def run(self, fn: BatchFunction, batches: Sequence[Batch], failed: Failed) -> Iterator[list]:
+        """Yield each batch's rows as it finishes; a batch failing after retries is `failed`."""
+        from dask.distributed import as_completed
+
+        self.connect()
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
         try:
             futures = {
                 client.submit(fn, list(batch), retries=self.retries, pure=False): batch

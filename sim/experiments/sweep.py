@@ -198,6 +198,9 @@ def sweep(
         {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
          "replications": reps, "days": days, "seed": seed}, length=64,
     )  # fmt: skip
+    executor = DaskExecutor(cluster, workers) if cluster else LocalExecutor(workers)
+    if cluster:
+        executor.connect()  # an unusable cluster fails here, before any folder is made
     store = ResultsStore(out)
     store.open_for(
         manifest(scenario, command="sweep", design=spec.model_dump(mode="json"),
@@ -214,7 +217,6 @@ def sweep(
     ]  # fmt: skip
     size = batch_size(scenario, days, len(todo), workers)
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    executor = DaskExecutor(cluster, workers) if cluster else LocalExecutor(workers)
     failed = 0
     started = time.perf_counter()
     bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), unit="run",
