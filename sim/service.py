@@ -141,6 +141,10 @@ class ServiceModel(mesa.Model):
         self.stakes = settings.stakes
         own = getattr(settings.regime, "stakes", None)
         self.stakes_level = settings.stakes.level if own is None else own
+        #: what a unit of regime score is worth through pay and rank (prices an aim's gain)
+        self.score_worth = self.stakes_level + (
+            settings.league.weight if settings.league.published else 0.0
+        )
         self.audit = settings.audit
         self.league = settings.league
         self.improvement = settings.improvement
@@ -279,10 +283,8 @@ class ServiceModel(mesa.Model):
                 score = self.scorer.score(agent.unit, measured) if self.scorer.measures else 0.0
                 judged.append(Judged(agent, site, scope, measured, true, quality, score))
                 if len(agent.learner.aims) and self.scorer.measures:
-                    worth = self.stakes_level + (self.league.weight if self.league.published
-                                                 else 0.0)  # fmt: skip
                     agent.learner.learn_aim([
-                        worth * (self.scorer.preview(
+                        self.score_worth * (self.scorer.preview(
                             agent.unit, self.aimed(site, scope, measured, point)) - score)
                         for point in agent.learner.aims
                     ])  # fmt: skip

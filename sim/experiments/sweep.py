@@ -25,8 +25,8 @@ from tqdm.auto import tqdm
 from sim.experiments.design import SweepSpec
 from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
-from sim.experiments.runner import run
-from sim.experiments.scenario import MAX_DAYS, Scenario, ScenarioError, with_overrides
+from sim.experiments.runner import run, run_settings
+from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
 from sim.experiments.store import ResultsStore
 from sim.registry import get_domain
 
@@ -187,12 +187,8 @@ def sweep(
     reps = scenario.replications if replications is None else replications
     if reps < 1:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
-    days = scenario.days if days is None else float(days)
-    seed = scenario.seed if seed is None else seed
-    if seed < 0:
-        raise ScenarioError(f"seed: must be >= 0, got {seed}")
-    if not 0 < days <= MAX_DAYS:
-        raise ScenarioError(f"days: must be a number > 0 and <= {MAX_DAYS:g}, got {days}")
+    checked = run_settings(scenario, seed=seed, days=days)  # refuses a bad seed or length
+    days, seed = checked.days, checked.seed[0]
     tasks, points = plan(scenario, spec, reps, days, seed)
     identity = _digest(
         {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
