@@ -8,14 +8,21 @@ not depend on the executor, the number of workers or the order of completion.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
 from typing import Any
 
 Batch = Sequence[dict[str, Any]]
 BatchFunction = Callable[[Batch], list[dict[str, Any]]]
 Failed = Callable[[Batch, str], list[dict[str, Any]]]
+
+ATTEMPTS = 2  # a batch whose worker dies under it this often is recorded as failed
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -32,6 +39,53 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+_started: Any = None  # in a worker: the shared array where it notes the batch it runs
+
+
+def _init_worker(parent_alive: Connection, started: Any) -> None:
+    """Start a worker: exit as soon as the process that made the pool is gone.
+
+    `parent_alive` is the read end of a pipe whose only write end the parent holds, so
+    it reads end-of-file the moment the parent dies, even by `kill -9`; without this, the
+    workers (and the fork server, which waits for them) would outlive it.
+    """
+    global _started
+    _started = started
+
+    def watch() -> None:
+        with suppress(EOFError, OSError):
+            parent_alive.recv_bytes()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _run_noted(fn: BatchFunction, index: int, batch: Batch) -> list[dict[str, Any]]:
+    """Run batch number `index`, noting in the shared array which process runs it."""
+    if _started is not None:
+        _started[index] = os.getpid()
+    return fn(batch)
+
+
+@contextmanager
+def worker_pool(workers: int, started: Any = None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers exit when this process dies.
+
+    `started`, a shared integer array, lets `_run_noted` record which worker runs what.
+    """
+    context = worker_context()
+    parent_alive, keep_alive = context.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker,
+            initargs=(parent_alive, started),
+        ) as pool:  # fmt: skip
+            yield pool
+    finally:
+        keep_alive.close()
+        parent_alive.close()
+
+
 class LocalExecutor:
     """A pool of worker processes on this machine (in-process when workers == 1)."""
 
@@ -43,56 +97,86 @@ class LocalExecutor:
         """Yield each batch's rows as it finishes.
 
         A batch that raises is `failed`. If a worker process dies, the pool is rebuilt and
-        its unfinished batches are tried once more, then recorded as failed.
+        every unfinished batch is run again. Only the batch that was running on the dead
+        worker is charged: it is retried one run at a time, so that only the run that
+        kills its worker is `failed`, after `ATTEMPTS` deaths.
         """
         if self.workers == 1:
             for batch in batches:
                 yield fn(batch)
             return
-        pending = list(batches)
-        for attempt in range(2):
-            if not pending:
-                return
-            pending = yield from self._pool_round(fn, pending, failed, last=attempt == 1)
+        batches = list(batches)
+        charged = [0] * len(batches)
+        pending = list(range(len(batches)))
+        while pending:
+            lost, culprits = yield from self._pool_round(fn, batches, pending, failed)
+            pending = [index for index in lost if index not in culprits]
+            for index in culprits:
+                charged[index] += 1
+                if charged[index] >= ATTEMPTS:
+                    yield failed(batches[index], f"worker process died ({ATTEMPTS} times)")
+                elif len(batches[index]) == 1:
+                    pending.append(index)
+                else:  # find the run that kills its worker
+                    for task in batches[index]:
+                        pending.append(len(batches))
+                        batches.append([task])
+                        charged.append(charged[index])
 
-    def _pool_round(self, fn: BatchFunction, batches: list[Batch], failed: Failed, last: bool):
-        """Run batches in one pool; return those lost to a dead worker."""
-        lost: list[Batch] = []
-        queue = iter(batches)
-        context = worker_context()
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-            futures: dict[Future, Batch] = {}
+    def _pool_round(
+        self, fn: BatchFunction, batches: Sequence[Batch], pending: list[int], failed: Failed
+    ):
+        """Run the pending batches in one pool until done or the pool breaks.
+
+        Returns the batches lost to a broken pool and, of those, the ones to charge: the
+        batches whose worker died of something other than the pool's own clean-up (which
+        terminates the healthy workers), or every started one if that cannot be told.
+        """
+        lost: list[int] = []
+        queue = iter(pending)
+        started = worker_context().RawArray("q", len(batches))
+        with worker_pool(self.workers, started) as pool:
+            processes = getattr(pool, "_processes", None) or {}  # pid -> Process, for exit codes
+            futures: dict[Future, int] = {}
 
             def submit_next() -> None:
-                batch = next(queue, None)
-                if batch is None:
+                index = next(queue, None)
+                if index is None:
                     return
                 try:
-                    futures[pool.submit(fn, batch)] = batch
+                    futures[pool.submit(_run_noted, fn, index, batches[index])] = index
                 except BrokenProcessPool:
-                    lost.append(batch)
+                    lost.append(index)
 
             for _ in range(2 * self.workers):  # at most two batches per worker in flight
                 submit_next()
             while futures:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for future in done:
-                    batch = futures.pop(future)
+                    index = futures.pop(future)
                     try:
                         yield future.result()
                     except BrokenProcessPool:
-                        lost.append(batch)
+                        lost.append(index)
                     except Exception as error:  # recorded; the sweep goes on
-                        yield failed(batch, f"{type(error).__name__}: {error}")
+                        yield failed(batches[index], f"{type(error).__name__}: {error}")
                     submit_next()
             lost.extend(queue)
-        if last:
-            for batch in lost:
-                yield failed(batch, "worker process died (tried twice)")
-            return []
-        return lost
+            processes = dict(processes)
+        return lost, _culprits(lost, started, processes)
 
 
+def _culprits(lost: list[int], started: Any, processes: dict[int, Any]) -> list[int]:
+    """Of the lost batches, those running on a worker that died of its own accord."""
+    running = [index for index in lost if started[index]]
+    terminated = -int(signal.SIGTERM)
+    died = [i for i in running if _exitcode(processes, started[i]) not in (terminated, None)]
+    return died or running or lost  # each broken pool charges someone, so retries end
+
+
+def _exitcode(processes: dict[int, Any], pid: int) -> int | None:
+    process = processes.get(pid)
+    return None if process is None else process.exitcode
 CONNECT_TIMEOUT_S = 10.0  # to reach a scheduler
 WORKER_TIMEOUT_S = 30.0  # for a reached scheduler to have at least one worker
 

@@ -8,7 +8,6 @@ regime differences within a replication are paired.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.experiments.executors import worker_context
+from sim.experiments.executors import worker_pool
 from sim.experiments.scenario import (
     MAX_DAYS,
     Scenario,
@@ -139,8 +138,7 @@ def iter_runs(
                 bar.update()
                 yield result
         else:
-            context = worker_context()
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with worker_pool(workers) as pool:
                 for result in pool.map(_run_task, tasks):
                     bar.update()
                     yield result

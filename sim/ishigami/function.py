@@ -36,6 +36,11 @@ class IshigamiParams(BaseModel):
     fail_above_x1: float | None = Field(
         default=None, description="Raise an error when x1 exceeds this (tests failure handling)."
     )
+    die_above_x1: float | None = Field(
+        default=None,
+        description="Kill the process running the evaluation when x1 exceeds this (tests "
+        "that only the runs that kill their worker are recorded as failed).",
+    )
 
 
 def ishigami(x1: float, x2: float, x3: float, a: float = 7.0, b: float = 0.1) -> float:
@@ -47,6 +52,8 @@ def simulate(params: IshigamiParams, settings) -> tuple[dict[str, float], dict]:
     """Evaluate the function once; the regime is ignored (`settings.seed` seeds the noise)."""
     if params.fail_above_x1 is not None and params.x1 > params.fail_above_x1:
         raise ValueError(f"x1 = {params.x1:.3f} is above fail_above_x1")
+    if params.die_above_x1 is not None and params.x1 > params.die_above_x1:
+        os._exit(1)
     if params.crash_once_marker is not None:
         marker = Path(params.crash_once_marker)
         if not marker.exists():
