@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -55,6 +56,13 @@ def _positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {value:g}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < math.inf:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, got {value:g}")
     return value
 
 
@@ -126,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     swept.add_argument(
         "--keep-tables", action="store_true",
         help="also store each run's detail tables (patients, ...) under DIR/tables/",
+    )  # fmt: skip
+    swept.add_argument(
+        "--run-time-limit", type=_seconds, metavar="SECONDS",
+        help="stop a run that takes longer and record it as failed (default: no limit)",
     )  # fmt: skip
     swept.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     swept.add_argument(
@@ -375,7 +387,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     report = sweep(
         scenario, out, spec, replications=args.replications, days=args.days, seed=args.seed,
         workers=args.workers, cluster=args.cluster, keep_tables=args.keep_tables,
-        allow_version_change=args.allow_version_change,
+        allow_version_change=args.allow_version_change, run_time_limit=args.run_time_limit,
     )  # fmt: skip
     if report.set_aside:
         print(f"goodhart: set aside unreadable part files {list(report.set_aside)} (renamed "

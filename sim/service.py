@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -65,6 +66,9 @@ class RunSettings:
         seed: the master seed, or (seed, replication) for common random numbers.
         days: simulated days.
         warmup_days: days at the start that summaries leave out.
+        time_limit_s: wall-clock seconds the run may take, checked every simulated day;
+            past it the run raises `RunTimeLimit` (None: no limit). It never changes
+            what a run that finishes computes.
 
     """
 
@@ -81,6 +85,11 @@ class RunSettings:
     seed: Seed = 0
     days: float = 365.0
     warmup_days: float = 0.0
+    time_limit_s: float | None = None
+
+
+class RunTimeLimit(RuntimeError):
+    """A run that took longer than its `RunSettings.time_limit_s`."""
 
 
 def stream_key(name: str) -> int:
@@ -161,6 +170,17 @@ class ServiceModel(mesa.Model):
         self.schedule_recurring(
             self._on_decision, Schedule(interval=period, start=period), Priority.LOW
         )
+        if settings.time_limit_s is not None:
+            self._deadline = time.monotonic() + settings.time_limit_s
+            day = Schedule(interval=self.TIME_PER_DAY, start=self.TIME_PER_DAY)
+            self.schedule_recurring(self._check_time_limit, day, Priority.LOW)
+
+    def _check_time_limit(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise RunTimeLimit(
+                f"the run took longer than its time limit of {self.settings.time_limit_s:g} s "
+                f"(stopped at day {self.time / self.TIME_PER_DAY:.0f} of {self.days:g})"
+            )
 
     def expected_sanction(self, lever: str, level: float) -> float:
         """What a period of `lever` at `level` is expected to cost in sanctions."""

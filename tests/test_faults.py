@@ -7,6 +7,7 @@ change and two concurrent writers (test_sweep), malformed documents and override
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -19,7 +20,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from sim.experiments.design import SweepSpec
-from sim.experiments.scenario import validate
+from sim.experiments.runner import run
+from sim.experiments.scenario import ScenarioError, load_scenario, validate
 from sim.experiments.store import ResultsStore
 from sim.experiments.sweep import sweep
 
@@ -104,3 +106,28 @@ def test_workers_exit_when_the_driver_is_killed(tmp_path):
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+AE = ROOT / "scenarios" / "ae_four_hour.toml"
+COURTS = ROOT / "scenarios" / "courts_time_to_trial.toml"
+
+
+@pytest.mark.parametrize("scenario_file", [AE, COURTS], ids=["hospital", "courts"])
+def test_a_time_limit_changes_nothing_in_a_run_that_finishes(scenario_file):
+    free = run(scenario_file, days=20)
+    limited = run(scenario_file, days=20, time_limit_s=3600)
+    assert limited.summary == free.summary
+
+
+def test_a_run_over_its_time_limit_is_recorded_as_failed(tmp_path):
+    scenario = load_scenario(AE)
+    spec = SweepSpec(parameters={"stakes.level": {"values": [1.0]}})
+    report = sweep(scenario, tmp_path / "s", spec, replications=1, days=30, workers=1,
+                   progress=False, run_time_limit=0.001)  # fmt: skip
+    runs = ResultsStore(tmp_path / "s").read()
+    assert report.failed == report.planned == len(runs) == len(scenario.regimes)
+    assert runs["error"].str.contains("RunTimeLimit: the run took longer than its time limit "
+                                      "of 0.001 s").all()  # fmt: skip
+    with pytest.raises(ScenarioError, match="run time limit: must be a finite number"):
+        sweep(scenario, tmp_path / "never", spec, progress=False, run_time_limit=math.inf)
+    assert not (tmp_path / "never").exists()

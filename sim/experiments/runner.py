@@ -7,6 +7,7 @@ regime differences within a replication are paired.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ def run(
     days: float | None = None,
     overrides: dict[str, Any] | None = None,
     replication: int = 0,
+    time_limit_s: float | None = None,
 ) -> RunResult:
     """Run one regime of a scenario once.
 
@@ -65,10 +67,13 @@ def run(
             it would not fit, then it is cut to a quarter of the run).
         overrides: parameters to set, by dotted name, validated like the file.
         replication: replication number; with the seed it fixes the random streams.
+        time_limit_s: wall-clock seconds the run may take; past it, `RunTimeLimit` is
+            raised (domains built on `ServiceModel` check it every simulated day).
 
     """
     scenario = resolve(scenario, overrides)
-    settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication)
+    settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication,
+                            time_limit_s=time_limit_s)  # fmt: skip
     summary, tables = get_domain(scenario.domain).simulate(scenario.params, settings)
     return RunResult(scenario, settings.regime_name, settings.seed[0], replication,
                      settings.days, summary, tables)  # fmt: skip
@@ -81,6 +86,7 @@ def run_settings(
     seed: int | None = None,
     days: float | None = None,
     replication: int = 0,
+    time_limit_s: float | None = None,
 ) -> RunSettings:
     """The settings of one run of `scenario`: what `run`, sweeps and the apps all build.
 
@@ -97,12 +103,14 @@ def run_settings(
     days = scenario.days if days is None else float(days)
     if not 0 < days <= MAX_DAYS:  # also refuses nan
         raise ScenarioError(f"days: must be a number > 0 and <= {MAX_DAYS:g}, got {days}")
+    if time_limit_s is not None and not 0 < time_limit_s < math.inf:
+        raise ScenarioError(f"run time limit: must be a finite number of seconds > 0, "
+                            f"got {time_limit_s}")  # fmt: skip
     return RunSettings(
         regime_name=regime, regime=scenario.regimes[regime], behaviour=scenario.behaviour,
         stakes=scenario.stakes, audit=scenario.audit, league=scenario.league_table,
         improvement=scenario.improvement, funder=scenario.funder, seed=(seed, replication),
-        days=days,
-        warmup_days=warmup_days(scenario, days),
+        days=days, warmup_days=warmup_days(scenario, days), time_limit_s=time_limit_s,
     )  # fmt: skip
 
 

@@ -130,7 +130,7 @@ def run_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             scenario = with_overrides(task["scenario"], task["params"])
             result = run(
                 scenario, regime=task["regime"], seed=task["seed"], days=task["days"],
-                replication=task["replication"],
+                replication=task["replication"], time_limit_s=task.get("time_limit_s"),
             )  # fmt: skip
             row.update(status="ok", error="", **result.summary)
             if task.get("keep_tables"):
@@ -172,12 +172,15 @@ def sweep(
     progress: bool = True,
     keep_tables: bool = False,
     allow_version_change: bool = False,
+    run_time_limit: float | None = None,
 ) -> SweepReport:
     """Run a sweep into the results store at `out`, skipping runs already stored there.
 
     With `keep_tables`, each run's detail tables (e.g. patients) are stored too, as
     `tables/NAME/RUN_ID.parquet`; they are off by default because they are large. A store
     written by another version of the code is refused unless `allow_version_change`.
+    A run taking longer than `run_time_limit` seconds is stopped and recorded as failed
+    (rerun the sweep with a higher limit to run it again).
     """
     spec = spec or scenario.sweep
     if spec is None:
@@ -187,7 +190,8 @@ def sweep(
     reps = scenario.replications if replications is None else replications
     if reps < 1:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
-    checked = run_settings(scenario, seed=seed, days=days)  # refuses a bad seed or length
+    checked = run_settings(scenario, seed=seed, days=days,
+                           time_limit_s=run_time_limit)  # refuses a bad seed, length or limit
     days, seed = checked.days, checked.seed[0]
     tasks, points = plan(scenario, spec, reps, days, seed)
     identity = _digest(
@@ -208,7 +212,8 @@ def sweep(
 
     done = store.finished_ids()
     todo = [
-        {**t, "scenario": scenario, "seed": seed, "days": days, "keep_tables": keep_tables}
+        {**t, "scenario": scenario, "seed": seed, "days": days, "keep_tables": keep_tables,
+         "time_limit_s": run_time_limit}
         for t in tasks if t["id"] not in done
     ]  # fmt: skip
     size = batch_size(scenario, days, len(todo), workers)
