@@ -70,6 +70,16 @@ def test_default_controls_give_the_scenario_file():
     assert model.dashboard.day == 0 and model.dashboard.ledger.empty
 
 
+@pytest.mark.parametrize(("control", "value", "allowed"), [
+    ("capacity", 1e6, "0.7 to 1.6"), ("stakes", -1.0, "0 to 5"), ("gamers", math.nan, "0 to 1"),
+    ("inspection_chance", True, "0 to 0.5"),
+])
+def test_controls_are_bounded_on_the_server_not_only_by_the_sliders(control, value, allowed):
+    """A browser's slider limits can be bypassed: the model refuses, naming the control."""
+    with pytest.raises(sim.ScenarioError, match=f"^{control}: allowed {allowed}, got"):
+        HospitalApp(days=7, **{control: value})
+
+
 def test_a_bad_seed_is_reported_not_fatal():
     model = CourtsApp(days=14, seed="abc")
     assert "'abc'" in model.notice and "seed 31045" in model.settings_text

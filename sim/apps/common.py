@@ -93,6 +93,32 @@ def app_scenario(
     return with_overrides(scenario, overrides)
 
 
+#: each slider's range, enforced on the server too (a browser's limits can be bypassed)
+CONTROL_RANGES: dict[str, tuple[float, float, float]] = {  # low, high, step
+    "stakes": (0.0, 5.0, 0.25),
+    "inspection_chance": (0.0, 0.5, 0.01),
+    "capacity": (0.7, 1.6, 0.05),
+    "gamers": (0.0, 1.0, 0.05),
+}
+
+
+def check_controls(**controls: float | None) -> None:
+    """Refuse a control outside its slider's range, naming it and the range."""
+    for name, value in controls.items():
+        if value is None:
+            continue
+        low, high, _ = CONTROL_RANGES[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                low <= value <= high):  # fmt: skip
+            raise ScenarioError(f"{name}: allowed {low:g} to {high:g}, got {value!r}")
+
+
+def _slider(label: str, name: str, value: float) -> dict[str, Any]:
+    low, high, step = CONTROL_RANGES[name]
+    return {"type": "SliderFloat", "label": label, "value": value, "min": low, "max": high,
+            "step": step}  # fmt: skip
+
+
 def model_params(scenario: Scenario, scenario_path: str | Path, **settings: Any) -> dict:
     """SolaraViz controls for a scenario: regime, stakes, audit, capacity, gamers, seed.
 
@@ -103,22 +129,12 @@ def model_params(scenario: Scenario, scenario_path: str | Path, **settings: Any)
             "type": "Select", "label": "Regime", "value": next(iter(scenario.regimes)),
             "values": list(scenario.regimes),
         },
-        "stakes": {
-            "type": "SliderFloat", "label": "Stakes",
-            "value": scenario.stakes.level, "min": 0.0, "max": 5.0, "step": 0.25,
-        },
-        "inspection_chance": {
-            "type": "SliderFloat", "label": "Inspection chance",
-            "value": scenario.audit.inspection_chance, "min": 0.0, "max": 0.5, "step": 0.01,
-        },
-        "capacity": {
-            "type": "SliderFloat", "label": "Capacity",
-            "value": 1.0, "min": 0.7, "max": 1.6, "step": 0.05,
-        },
-        "gamers": {
-            "type": "SliderFloat", "label": "Gamer share",
-            "value": round(gamer_share(scenario), 6), "min": 0.0, "max": 1.0, "step": 0.05,
-        },
+        "stakes": _slider("Stakes", "stakes", scenario.stakes.level),
+        "inspection_chance": _slider(
+            "Inspection chance", "inspection_chance", scenario.audit.inspection_chance
+        ),
+        "capacity": _slider("Capacity", "capacity", 1.0),
+        "gamers": _slider("Gamer share", "gamers", round(gamer_share(scenario), 6)),
         "seed": {"type": "InputText", "label": "Seed", "value": str(scenario.seed)},
         "scenario_path": str(scenario_path),
     }  # fmt: skip
@@ -174,6 +190,8 @@ class DayStepping:
         scenario defaults to the app's own (`AppSpec.scenario`) and must be of its domain.
         """
         spec = app_spec(self.DOMAIN)
+        check_controls(stakes=stakes, inspection_chance=inspection_chance, capacity=capacity,
+                       gamers=gamers)  # fmt: skip
         capacity = float(capacity)
         scenario = app_scenario(
             scenario_path or spec.scenario, stakes=stakes, inspection_chance=inspection_chance,
