@@ -19,14 +19,13 @@ from sim.experiments.executors import ClusterError
 from sim.experiments.folders import tagged, write_comparison
 from sim.experiments.output import (
     OutputError,
-    check_free,
     git_commit,
     manifest,
     output_folder,
     unique_folder,
     write_json,
 )
-from sim.experiments.runner import only_regimes, resolve, run, warmup_days
+from sim.experiments.runner import only_regimes, resolve, run, run_settings, warmup_days
 from sim.experiments.scenario import ScenarioError, parse_assignment
 from sim.experiments.stats import format_table, regime_table
 from sim.experiments.store import StoreError
@@ -241,15 +240,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one regime once and write its folder."""
     overrides = dict(parse_assignment(s) for s in args.set)
     scenario = resolve(args.scenario, overrides)
-    if args.out:
-        check_free(args.out)  # refuse before spending the run
-    result = run(scenario, regime=args.regime, seed=args.seed, days=args.days)
-    out = (
-        Path(args.out)
-        if args.out
-        else _default_out(scenario.name, f"run-{result.regime}-seed{result.seed}")
-    )
-    with output_folder(out) as folder:
+    settings = run_settings(scenario, args.regime, seed=args.seed, days=args.days)
+    out = Path(args.out) if args.out else _default_out(
+        scenario.name, f"run-{settings.regime_name}-seed{settings.seed[0]}"
+    )  # fmt: skip
+    with output_folder(out) as folder:  # made first: an unwritable disk is refused at once
+        result = run(scenario, regime=args.regime, seed=args.seed, days=args.days)
         summary = pd.DataFrame([{"regime": result.regime, "replication": 0, **result.summary}])
         summary.to_parquet(folder / "summary.parquet", index=False)
         for name, table in result.tables.items():

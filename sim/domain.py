@@ -169,6 +169,8 @@ class Domain:
         time_unit: the unit of the model's clock ("minutes", "days").
         seconds_per_run: rough wall time of one run from the parameters and days (used to
             batch runs so that a distributed task lasts about a second or more).
+        bytes_per_run: peak memory of one run from the parameters and days, on the safe
+            side (runs that would not fit are refused before they start); 0 if unknown.
         sensitivity_output: the default output of a sensitivity analysis.
         warmup_series: from a run's tables, the series MSER-5 judges the warm-up on and the
             days one of its values covers.
@@ -201,6 +203,7 @@ class Domain:
     model: type | None = None
     time_unit: str = "days"
     seconds_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 1.0)
+    bytes_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 0.0)
     sensitivity_output: str = ""
     warmup_series: Callable[[Mapping[str, pd.DataFrame]], tuple[np.ndarray, float]] | None = None
     observe: Callable[[Mapping[str, pd.DataFrame], float], dict[str, float]] | None = None

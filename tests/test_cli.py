@@ -352,3 +352,62 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed_on_the_next(tmp_path, 
     assert not stale.exists() and mine.exists() and elsewhere.exists()
     assert (tmp_path / "new" / "x.txt").exists()
     assert "left by a run that was killed" in capsys.readouterr().err
+
+
+def _never_run(*args, **kwargs):
+    raise AssertionError("the simulation ran before the output was checked")
+
+
+def test_an_unwritable_output_disk_is_refused_before_the_run(tiny, tmp_path, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr("sim.cli.run", _never_run)
+    assert main(["run", str(tiny), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"goodhart: error: out: cannot write under '{tmp_path}' (Read-only file system)")
+
+
+def test_a_disk_that_fills_while_writing_leaves_nothing_and_says_so(tiny, tmp_path, capsys,
+                                                                    monkeypatch):
+    import errno
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    out = tmp_path / "out"
+    assert main(["run", str(tiny), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"goodhart: error: out: could not write results to '{out}' "
+                   "(No space left on device); nothing was kept")  # fmt: skip
+    assert list(tmp_path.iterdir()) == [tiny]  # no folder, no staging left behind
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "--days", "365"], ["compare", "--days", "60", "--workers", "2"],
+    ["sweep", "--days", "60", "--param", "stakes.level=0,1", "--workers", "2"],
+])  # fmt: skip
+def test_runs_that_would_not_fit_in_memory_are_refused_before_they_start(
+    command, tiny, tmp_path, capsys, monkeypatch
+):
+    from sim.experiments.resources import memory_needed
+
+    scenario = load_scenario(tiny)
+    days = float(command[2])
+    at_once = 1 if command[0] == "run" else 2
+    needed = memory_needed(scenario, days, at_once)
+    monkeypatch.setattr("sim.experiments.resources.available_memory", lambda: 0.9 * needed)
+    out = tmp_path / "out"
+    assert main([command[0], str(tiny), *command[1:], "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    runs = "2 runs at once" if at_once > 1 else "one run"
+    assert err.startswith(f"goodhart: error: memory: {runs} of {days:g} days of 'tiny' would "
+                          "need about")  # fmt: skip
+    assert "fewer days, fewer workers or a smaller system" in err and not out.exists()
+    monkeypatch.setattr("sim.experiments.resources.available_memory", lambda: 1.1 * needed)
+    assert main([command[0], str(tiny), *command[1:], "--out", str(out)]) == 0

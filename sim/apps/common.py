@@ -27,6 +27,7 @@ from mesa.visualization.utils import update_counter
 
 from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
 from sim.domain import Domain
+from sim.experiments.resources import check_memory
 from sim.experiments.runner import run_settings
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from sim.registry import get_domain
@@ -202,6 +203,7 @@ class DayStepping:
         master_seed, notice = parse_seed(seed, scenario.seed)
         settings = run_settings(scenario, regime or None, seed=master_seed, days=days,
                                 replication=0)  # fmt: skip
+        check_memory(scenario, settings.days)
         super().__init__(scenario.params, settings)  # the domain model, next in the MRO
         self.app_spec = spec
         self.scenario_settings = scenario

@@ -101,6 +101,12 @@ def seconds_per_run(params: CourtParams, days: float) -> float:
     return 0.05 + sum(c.receipts_per_day for c in params.centres) * days / 5e4
 
 
+def bytes_per_run(params: CourtParams, days: float) -> float:
+    """About 0.65 kB per case at the peak, rounded up to 1 kB (benchmarks/README.md)."""
+    receipts = sum(c.receipts_per_day for c in params.centres) * days
+    return 50e6 + 1e3 * (sum(c.initial_backlog for c in params.centres) + receipts)
+
+
 def warmup_series(tables: Mapping[str, pd.DataFrame]) -> tuple[np.ndarray, float]:
     """The number of effective trials on each weekday; a value covers 7/5 days."""
     daily = tables["daily"]
@@ -142,6 +148,7 @@ DOMAIN = Domain(
                       "levers")),
     time_unit="days",
     seconds_per_run=seconds_per_run,
+    bytes_per_run=bytes_per_run,
     sensitivity_output="backlog_over_1y_pct",
     warmup_series=warmup_series,
     observe=_observe,

@@ -6,6 +6,7 @@ written into, so nothing already there can be overwritten or corrupted.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -48,12 +49,22 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     the results are kept in the temporary folder and the error names it.
     """
     target = check_free(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_staging(target.parent)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_writer()}.{target.name}.", dir=target.parent))
-    staging.chmod(0o755)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_staging(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=f"{_writer()}.{target.name}.", dir=target.parent))
+        staging.chmod(0o755)
+    except OSError as error:
+        raise OutputError(f"out: cannot write under '{target.parent}' "
+                          f"({error.strerror or error})") from None  # fmt: skip
     try:
         yield staging
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if error.errno in UNWRITABLE:
+            raise OutputError(f"out: could not write results to '{target}' "
+                              f"({error.strerror}); nothing was kept") from None  # fmt: skip
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -66,6 +77,9 @@ def output_folder(path: str | Path) -> Iterator[Path]:
             f"out: could not move results into '{target}' ({error}); they are kept in '{staging}'"
         ) from None
 
+
+#: errors that mean the disk refuses to take the results (full, read-only, quota, denied)
+UNWRITABLE = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM}
 
 STAGING = ".goodhart-staging."  # + host + "." + pid + "." + name + "." + random
 

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.executors import worker_pool
+from sim.experiments.resources import check_memory
 from sim.experiments.scenario import (
     MAX_DAYS,
     Scenario,
@@ -74,6 +75,7 @@ def run(
     scenario = resolve(scenario, overrides)
     settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication,
                             time_limit_s=time_limit_s)  # fmt: skip
+    check_memory(scenario, settings.days)
     summary, tables = get_domain(scenario.domain).simulate(scenario.params, settings)
     return RunResult(scenario, settings.regime_name, settings.seed[0], replication,
                      settings.days, summary, tables)  # fmt: skip
@@ -138,6 +140,8 @@ def iter_runs(
         for rep in range(replications)
         for regime in scenario.regimes
     ]
+    check_memory(scenario, run_settings(scenario, seed=seed, days=days).days,
+                 at_once=min(max(workers, 1), len(tasks)))  # fmt: skip
     bar = tqdm(total=len(tasks), desc=f"{scenario.name}", unit="run", disable=not progress)
     try:
         if workers <= 1:

@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from sim.experiments.design import SweepSpec
 from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
+from sim.experiments.resources import check_memory
 from sim.experiments.runner import run, run_settings
 from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
 from sim.experiments.store import ResultsStore
@@ -194,6 +195,7 @@ def sweep(
                            time_limit_s=run_time_limit)  # refuses a bad seed, length or limit
     days, seed = checked.days, checked.seed[0]
     tasks, points = plan(scenario, spec, reps, days, seed)
+    check_memory(scenario, days, at_once=1 if cluster else min(max(workers, 1), len(tasks)))
     identity = _digest(
         {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
          "replications": reps, "days": days, "seed": seed}, length=64,

@@ -137,6 +137,11 @@ def seconds_per_run(params: HospitalParams, days: float) -> float:
     return 0.05 + sum(ed.arrivals_per_day for ed in params.eds) * days / 6e4
 
 
+def bytes_per_run(params: HospitalParams, days: float) -> float:
+    """About 0.9 kB per patient at the peak, rounded up to 1 kB (benchmarks/README.md)."""
+    return 50e6 + 1e3 * sum(ed.arrivals_per_day for ed in params.eds) * days
+
+
 def warmup_series(tables: Mapping[str, pd.DataFrame]) -> tuple[np.ndarray, float]:
     """The mean true time in department of each day's arrivals (minutes), one per day."""
     patients = tables["patients"]
@@ -170,6 +175,7 @@ DOMAIN = Domain(
             TableSpec("periods", "one row per ED per decision period: both ledgers, levers")),
     time_unit="minutes",
     seconds_per_run=seconds_per_run,
+    bytes_per_run=bytes_per_run,
     sensitivity_output="gap_4h_pct",
     warmup_series=warmup_series,
     gap_panels=GAP_PANELS,
