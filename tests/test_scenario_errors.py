@@ -21,6 +21,7 @@ from sim.experiments.scenario import (
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "ae_four_hour.toml"
 BASE = load_scenario(SCENARIO_FILE)
 BASE_DATA = BASE.model_dump(mode="python")
+COURTS = load_scenario(SCENARIO_FILE.parent / "courts_time_to_trial.toml")
 
 TINY = """\
 name = "tiny"
@@ -332,7 +333,20 @@ def test_names_that_become_paths_are_refused(name):
 @pytest.mark.parametrize("name, value", [
     ("hospital.eds.0.beds", 10**10), ("hospital.eds.0.arrivals_per_day", 1e7),
     ("hospital.eds.0.cubicles", 10**6), ("behaviour.decision_period_days", 1e-4),
-    ("days", 1e6)])  # fmt: skip
+    ("days", 1e6), ("hospital.clinician_agents_per_ed", 10**9),
+    ("hospital.survey_size", 10**9), ("hospital.staff_survey_size", 10**9),
+    ("courts.judges_per_centre", 3_567_587_328), ("courts.survey_size", 10**9)])  # fmt: skip
 def test_sizes_that_would_exhaust_the_machine_are_refused_naming_the_bound(name, value):
+    base = COURTS if name.startswith("courts.") else BASE
     with pytest.raises(ScenarioError, match=re.escape(name) + r": Input should be (less|greater)"):
-        with_overrides(BASE, {name: value})
+        with_overrides(base, {name: value})
+
+
+@pytest.mark.parametrize("table", ["hospital.eds", "courts.centres"])
+def test_a_system_of_more_than_100_sites_is_refused(table):
+    base = COURTS if table.startswith("courts") else BASE
+    data = base.model_dump(mode="python")
+    domain, sites = table.split(".")
+    data[domain][sites] = data[domain][sites] * 60
+    with pytest.raises(ScenarioError, match=re.escape(table) + ": List should have at most 100"):
+        validate(data)

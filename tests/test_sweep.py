@@ -157,16 +157,18 @@ def test_bad_sweep_parameters_are_refused():
         SweepSpec(parameters={"ishigami.x1": {"low": 0, "high": 1}})
 
 
-def test_kill_minus_nine_leaves_a_readable_store_that_resumes(tmp_path):
-    scenario_file = tmp_path / "slow.toml"
-    scenario_file.write_text(
-        'name = "slow"\ndomain = "ishigami"\ndays = 1\nreplications = 1\nseed = 3\n'
-        "[ishigami]\nsleep_s = 0.02\n[regimes.none]\ntype = \"none\"\n"
-        '[sweep]\ndesign = "lhs"\nsamples = 400\n[sweep.parameters]\n'
-        '"ishigami.x1" = { low = -3, high = 3 }\n', encoding="utf-8",
-    )  # fmt: skip
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_minus_nine_leaves_a_readable_store_that_resumes(tmp_path, workers):
+    """The driver killed mid-sweep: the resumed store equals an uninterrupted sweep."""
+    text = ('name = "slow"\ndomain = "ishigami"\ndays = 1\nreplications = 1\nseed = 3\n'
+            "[ishigami]\nsleep_s = {sleep}\n[regimes.none]\ntype = \"none\"\n"
+            '[sweep]\ndesign = "lhs"\nsamples = 400\n[sweep.parameters]\n'
+            '"ishigami.x1" = { low = -3, high = 3 }\n')  # fmt: skip
+    scenario_file, quick_file = tmp_path / "slow.toml", tmp_path / "quick.toml"
+    scenario_file.write_text(text.replace("{sleep}", "0.02"), encoding="utf-8")
+    quick_file.write_text(text.replace("{sleep}", "0.0"), encoding="utf-8")
     out = tmp_path / "store"
-    command = [sys.executable, "-m", "sim", "sweep", str(scenario_file), "--workers", "1",
+    command = [sys.executable, "-m", "sim", "sweep", str(scenario_file), "--workers", workers,
                "--out", str(out)]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
@@ -177,9 +179,12 @@ def test_kill_minus_nine_leaves_a_readable_store_that_resumes(tmp_path):
     process.wait()
     done = len(ResultsStore(out).finished_ids())
     assert 0 < done < 400
-    assert main(["sweep", str(scenario_file), "--workers", "1", "--out", str(out)]) == 0
+    assert main(["sweep", str(scenario_file), "--workers", workers, "--out", str(out)]) == 0
     runs = ResultsStore(out).read()
     assert len(runs) == 400 and (runs["status"] == "ok").all()
+    assert main(["sweep", str(quick_file), "--workers", "1", "--out", str(tmp_path / "q")]) == 0
+    clean = ResultsStore(tmp_path / "q").read().set_index("id").sort_index()
+    assert_frame_equal(runs.set_index("id").sort_index()[["y"]], clean[["y"]])
 
 
 def test_cli_sweep_and_analyse(tmp_path, capsys):

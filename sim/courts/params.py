@@ -49,7 +49,7 @@ class SittingDayChange(_Strict):
 class CourtParams(_Strict):
     """Parameters of a system of Crown Court centres."""
 
-    centres: list[CentreParams] = Field(min_length=1)
+    centres: list[CentreParams] = Field(min_length=1, max_length=100)
     offence_mix: PerOffence = Field(
         default=[0.36, 0.12, 0.22, 0.30], description="Shares of receipts by offence "
         "(assumption informed by MoJ Crown Court receipts by offence group)."
@@ -223,11 +223,11 @@ class CourtParams(_Strict):
         "or discontinued; assumption)."
     )  # fmt: skip
     survey_size: int = Field(
-        default=25, ge=1, description="Victims sampled per centre per period by the "
+        default=25, ge=1, le=100_000, description="Victims sampled per centre per period by the "
         "satisfaction survey (assumption)."
     )  # fmt: skip
     judges_per_centre: int = Field(
-        default=4, ge=1, description="Judges modelled as decision-makers per centre "
+        default=4, ge=1, le=100, description="Judges modelled as decision-makers per centre "
         "(assumption; a case's judge is a label, capacity is courtrooms and sitting days)."
     )
     sitting_day_changes: list[SittingDayChange] = Field(default_factory=list)

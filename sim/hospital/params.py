@@ -84,7 +84,7 @@ class DemandShock(_Strict):
 class HospitalParams(_Strict):
     """Parameters of a system of EDs. Defaults describe an English winter."""
 
-    eds: list[EDParams] = Field(min_length=1)
+    eds: list[EDParams] = Field(min_length=1, max_length=100)
     report_threshold_min: float = Field(
         default=240.0,
         gt=0,
@@ -406,13 +406,17 @@ class HospitalParams(_Strict):
     survey_size: int = Field(
         default=30,
         ge=1,
+        le=100_000,
         description="Patients sampled per judged unit and period for the "
         "experience survey (assumption).",
     )
-    staff_survey_size: int = Field(default=10, ge=1, description="Staff sampled (assumption).")
+    staff_survey_size: int = Field(
+        default=10, ge=1, le=10_000, description="Staff sampled (assumption)."
+    )
     clinician_agents_per_ed: int = Field(
         default=6,
         ge=1,
+        le=100,
         description="Clinicians modelled as decision-makers per ED (the "
         "senior decision-makers on the rota; assumption).",
     )
