@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,15 @@ def _names_a_field(message: str) -> bool:
     )
 
 
-def _short_run(scenario: Scenario) -> None:
+def _run_or_refused(build: Callable[[], Scenario]) -> None:
+    """Build a scenario; if it is refused, the error must name a field, else it must run."""
+    try:
+        scenario = build()
+    except ScenarioError as error:
+        event("refused")
+        assert _names_a_field(str(error)), str(error)
+        return
+    event("accepted")
     result = run(scenario, days=1.0)
     assert result.summary, "a run must report its summary"
     for name, value in result.summary.items():
@@ -100,14 +109,7 @@ def test_a_changed_document_is_run_or_refused_naming_a_field(data):
         del node[last]
     elif isinstance(node, dict):
         node["no_such_field"] = data.draw(VALUES)
-    try:
-        scenario = validate(document, "'generated.toml'")
-    except ScenarioError as error:
-        event("refused")
-        assert _names_a_field(str(error)), str(error)
-        return
-    event("accepted")
-    _short_run(scenario)
+    _run_or_refused(lambda: validate(document, "'generated.toml'"))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,11 +123,5 @@ def test_an_override_is_applied_or_refused_naming_a_field(data):
                          '"text"', "1_000", "0x10", ""]),
         st.text(alphabet="0123456789.-e+", max_size=8),
     ))  # fmt: skip
-    try:
-        scenario = with_overrides(BASES[base], dict([parse_assignment(f"{dotted}={raw}")]))
-    except ScenarioError as error:
-        event("refused")
-        assert _names_a_field(str(error)), str(error)
-        return
-    event("accepted")
-    _short_run(scenario)
+    override = dict([parse_assignment(f"{dotted}={raw}")])
+    _run_or_refused(lambda: with_overrides(BASES[base], override))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from pandas.testing import assert_frame_equal
+from test_sweep import ishigami
 
 from sim.experiments.design import SweepSpec
 from sim.experiments.runner import run
@@ -26,14 +27,6 @@ from sim.experiments.store import ResultsStore
 from sim.experiments.sweep import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def ishigami(**params) -> dict:
-    return {
-        "name": "ishigami", "domain": "ishigami", "days": 1, "replications": 1, "seed": 7,
-        "ishigami": params, "regimes": {"none": {"type": "none"}, "kpi": {
-            "type": "kpi", "measure": "y", "target": 0.5}},
-    }  # fmt: skip
 
 
 def grid(values) -> SweepSpec:
