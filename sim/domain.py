@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -19,6 +20,9 @@ import pandas as pd
 
 from sim.behaviour import Lever
 from sim.regimes import MeasureDefinition
+
+#: The folder of the repository's scenario files (where each domain's default scenario lives).
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 Ledger = Literal["measured", "true", "behaviour"]
 Better = Literal["higher", "lower", "neither"]
@@ -162,6 +166,7 @@ class Domain:
         simulate: runs one model from its parameters and a `RunSettings`; returns the
             summary and the tables (a `ServiceModel` subclass's `simulate`).
         model: the Mesa model class (None for a domain that is not an agent model).
+        scenario: the default scenario file, what the model builds when given none.
         levers: every lever its decision-makers can set.
         metrics: the metric catalogue of its run summary.
         measures: what a regime may watch (the measure catalogue regimes are checked by).
@@ -201,6 +206,7 @@ class Domain:
     measures: tuple[MeasureDefinition, ...]
     tables: tuple[TableSpec, ...] = ()
     model: type | None = None
+    scenario: Path | None = None
     time_unit: str = "days"
     seconds_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 1.0)
     bytes_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 0.0)

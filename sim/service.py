@@ -28,7 +28,7 @@ import pandas as pd
 from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, ImprovementSettings, Payoff
-from sim.mesa_engine import event_driven, release
+from sim.mesa_engine import event_driven, release, user_step
 from sim.regimes import (
     AuditSettings,
     FunderSettings,
@@ -126,25 +126,42 @@ class Judged:
 class ServiceModel(mesa.Model):
     """Base of the domain models: settings, streams, the regime and the decision period.
 
-    Subclasses set `STREAMS` (their random streams besides "behaviour" and "audit"),
-    `SITE` (the column naming a site in tables) and `TIME_PER_DAY` (clock units per day),
-    and implement the hooks `sites`, `site_name`, `scopes`, `measure`, `context`,
-    `peer_groups`, `period_columns`, `run` and `results`.
+    Built from a scenario, the Mesa way (`Model(scenario=..., regime=..., rng=...)` or
+    `Model.from_scenario(...)`), or from validated parts (`Model(params, settings)`, what
+    `sim.run` does). `step()` advances one simulated day and counts it in `steps`; after
+    it the class's own `step` runs (a subclass may override it, as in any Mesa model) and
+    `datacollector` records the day. `running` turns False at the end of the horizon,
+    when `summary` holds the run's summary (what `sim.run` reports). `run()` runs to the
+    end at once, without collecting daily data.
+
+    Subclasses set `DOMAIN` (their registry name), `STREAMS` (their random streams besides
+    "behaviour" and "audit"), `SITE` (the column naming a site in tables) and
+    `TIME_PER_DAY` (clock units per day), and implement the hooks `sites`, `site_name`,
+    `scopes`, `measure`, `context`, `peer_groups`, `period_columns`, `results` and, if
+    the end of the horizon needs more than its events, `at_end`; `LEDGER` names the period
+    columns reported daily.
     """
 
+    DOMAIN: ClassVar[str] = ""
+    #: period-table columns the data collector reports daily (both ledgers), each with the
+    #: column that weights its mean over sites ("" to sum it over sites)
+    LEDGER: ClassVar[dict[str, str]] = {}
     STREAMS: ClassVar[tuple[str, ...]] = ()
     SITE: ClassVar[str] = "site"
     TIME_PER_DAY: ClassVar[float] = 1.0
 
     def __init__(self, settings: RunSettings | None = None) -> None:
-        """Seed the streams, build the regime's scorer and schedule the decision periods."""
+        """Seed the streams, build the regime's scorer and schedule the decision periods.
+
+        A subclass resolves its inputs with `inputs` and passes the settings here.
+        """
         settings = settings or RunSettings()
         self.settings = settings
         self.streams = named_streams(
             settings.seed, ("behaviour", "audit", "improvement", *self.STREAMS)
         )
         super().__init__(rng=self.streams["behaviour"])
-        event_driven(self)
+        event_driven(self, self._step_day)
         self.regime_name = settings.regime_name
         self.behaviour = settings.behaviour
         self.stakes = settings.stakes
@@ -161,7 +178,9 @@ class ServiceModel(mesa.Model):
         self.funds: list[float] = []  # each site's current allocation, in surge units
         self.last_funding_day = 0.0
         self.days = float(settings.days)
+        self.end_time = self.days * self.TIME_PER_DAY
         self.warmup_days = float(settings.warmup_days)
+        self._summary: dict[str, float] | None = None
         self.scorer = build_scorer(settings.regime_name, settings.regime)
         self.decision_rows: list[dict] = []
         self.period_rows: list[dict] = []
@@ -174,6 +193,7 @@ class ServiceModel(mesa.Model):
             self._deadline = time.monotonic() + settings.time_limit_s
             day = Schedule(interval=self.TIME_PER_DAY, start=self.TIME_PER_DAY)
             self.schedule_recurring(self._check_time_limit, day, Priority.LOW)
+        self.datacollector = self._data_collector()
 
     def _check_time_limit(self) -> None:
         if time.monotonic() > self._deadline:
@@ -181,6 +201,143 @@ class ServiceModel(mesa.Model):
                 f"the run took longer than its time limit of {self.settings.time_limit_s:g} s "
                 f"(stopped at day {self.time / self.TIME_PER_DAY:.0f} of {self.days:g})"
             )
+
+    @classmethod
+    def inputs(
+        cls,
+        params: Any = None,
+        settings: RunSettings | None = None,
+        *,
+        scenario: Any = None,
+        regime: str | None = None,
+        seed: int | None = None,
+        rng: Any = None,
+        days: float | None = None,
+        replication: int = 0,
+        overrides: dict[str, Any] | None = None,
+    ) -> tuple[Any, RunSettings, Any]:
+        """The parameters, settings and scenario a model is built from.
+
+        Either `params` (and optionally `settings`), or a scenario: a `Scenario` or the
+        path of a scenario file (default: the domain's default scenario), with the
+        regime (default: its first), the master seed as `seed` or as Mesa's `rng` (a whole
+        number; default: the scenario's), days, replication and overrides by dotted name,
+        exactly as `sim.run` takes them. The scenario is None when built from parameters.
+        """
+        options = {"scenario": scenario, "regime": regime, "seed": seed, "rng": rng,
+                   "days": days, "overrides": overrides}  # fmt: skip
+        if params is not None:
+            given = [name for name, value in options.items() if value is not None]
+            if given or replication:
+                got = given or ["replication"]
+                raise TypeError(f"{cls.__name__}: give params and settings, or a scenario "
+                                f"and its options, not both (got {got})")  # fmt: skip
+            return params, settings or RunSettings(), None
+        from sim.experiments.resources import check_memory
+        from sim.experiments.runner import resolve, run_settings
+        from sim.experiments.scenario import ScenarioError
+        from sim.registry import get_domain
+
+        if settings is not None:
+            raise TypeError(f"{cls.__name__}: settings need params")
+        if seed is not None and rng is not None:
+            raise ScenarioError("rng: give the master seed as seed or as rng, not both")
+        master = rng if rng is not None else seed
+        if master is not None and (isinstance(master, bool) or not isinstance(
+                master, int | np.integer)):  # fmt: skip
+            raise ScenarioError(f"rng: the master seed must be a whole number >= 0, got {master!r}")
+        default = get_domain(cls.DOMAIN).scenario
+        scenario = resolve(scenario if scenario is not None else default, overrides)
+        if scenario.domain != cls.DOMAIN:
+            raise ScenarioError(f"domain: {cls.__name__} needs a '{cls.DOMAIN}' scenario, "
+                                f"got '{scenario.domain}'")  # fmt: skip
+        settings = run_settings(scenario, regime, seed=None if master is None else int(master),
+                                days=days, replication=replication)  # fmt: skip
+        check_memory(scenario, settings.days)
+        return scenario.params, settings, scenario
+
+    @classmethod
+    def from_scenario(cls, scenario: Any = None, **options: Any) -> ServiceModel:
+        """Build the model of a scenario (a `Scenario` or a file path; default: the domain's).
+
+        Options: regime, seed (or rng), days, replication and overrides, as `sim.run`
+        takes them; `HospitalModel.from_scenario("scenarios/ae_four_hour.toml",
+        regime="kpi", seed=7, days=60)` builds the model `sim.run` runs.
+        """
+        return cls(scenario=scenario, **options)
+
+    def _data_collector(self) -> mesa.DataCollector:
+        """What `step()` records each day (keyed, as in Mesa, by model time).
+
+        Model reporters: `day`; `period_X` for each `LEDGER` column X, its value over all
+        sites in the latest decision period (both ledgers); then every summary metric of
+        the catalogue, NaN until the run has ended. Agent reporters: each decision-maker's
+        `unit` and `role`, and its setting of every lever (NaN for levers it does not hold).
+        """
+        from sim.registry import get_domain
+
+        domain = get_domain(self.DOMAIN)
+        reporters: dict[str, Any] = {"day": lambda m: m.time / m.TIME_PER_DAY}
+        for name in self.LEDGER:
+            reporters[f"period_{name}"] = lambda m, name=name: m.ledger_now()[name]
+        for metric in domain.metrics:
+            reporters[metric.name] = lambda m, name=metric.name: m.summary.get(name, math.nan)
+        levers = {
+            lever.name:
+                lambda a, name=lever.name: a.level(name) if name in a.all_levers else math.nan
+            for lever in domain.levers
+        }  # fmt: skip
+        return mesa.DataCollector(model_reporters=reporters,
+                                  agent_reporters={"unit": "unit", "role": "role", **levers})
+
+    def ledger_now(self) -> dict[str, float]:
+        """The `LEDGER` columns of the latest decision period over all sites (NaN before)."""
+        rows = self.period_rows[-self.sites():] if self.period_rows else []
+        values = {}
+        for column, weight in self.LEDGER.items():
+            if not rows:
+                values[column] = math.nan
+            elif not weight:
+                values[column] = float(sum(row[column] for row in rows))
+            else:
+                pairs = [(row[column], row[weight]) for row in rows
+                         if row[weight] > 0 and not math.isnan(row[column])]  # fmt: skip
+                total = sum(w for _, w in pairs)
+                values[column] = sum(v * w for v, w in pairs) / total if total else math.nan
+        return values
+
+    def _step_day(self) -> None:
+        """Mesa's `step()`: run one day (or to the end), count it, call `step`, collect."""
+        if not self.running:
+            return
+        if self.time + self.TIME_PER_DAY >= self.end_time - 1e-9:
+            self.run()
+        else:
+            self.run_until(self.time + self.TIME_PER_DAY)
+        self.steps += 1
+        user_step(self)()
+        self.datacollector.collect(self)
+
+    def run(self) -> None:
+        """Run to the end of the horizon; `running` turns False."""
+        self.run_until(self.end_time)
+        self.at_end()
+        self.running = False
+
+    @property
+    def summary(self) -> dict[str, float]:
+        """The run's summary (what `sim.run` reports) once it has ended; empty before."""
+        if self.running:
+            return {}
+        if self._summary is None:
+            self._summary = self.results()[0]
+        return self._summary
+
+    def step(self) -> None:
+        """Mesa's user step: called after each simulated day of `step()`, to override.
+
+        `run()` does not call it.
+        """
 
     def expected_sanction(self, lever: str, level: float) -> float:
         """What a period of `lever` at `level` is expected to cost in sanctions."""
@@ -210,7 +367,8 @@ class ServiceModel(mesa.Model):
     def simulate(cls, params: Any, settings: RunSettings) -> tuple[dict, dict[str, pd.DataFrame]]:
         """Build and run one model; return its summary and tables (the domain interface)."""
         model = cls(params, settings)
-        model.run()
+        model.run_until(model.end_time)
+        model.at_end()
         summary, tables = model.results()
         tables["decisions"] = pd.DataFrame(model.decision_rows)
         tables["periods"] = pd.DataFrame(model.period_rows)
@@ -218,9 +376,9 @@ class ServiceModel(mesa.Model):
         return summary, tables
 
     # ---- what a domain supplies ---------------------------------------------------------
-    def run(self) -> None:
-        """Run to the end of the horizon."""
-        raise NotImplementedError
+    def at_end(self) -> None:
+        """Bring the service up to the end of the horizon, after its last event."""
+
 
     def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
         """The run summary and the per-entity tables of a finished run."""

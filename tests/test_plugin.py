@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from toy_domain import SCENARIO, make_domain
+from toy_domain import SCENARIO, ToyModel, make_domain
 
 import sim
 from sim.behaviour import KINDS
@@ -109,6 +109,9 @@ def test_a_toy_domain_runs_end_to_end_without_touching_shared_code(toy, tmp_path
     customers = one.tables["customers"]
     assert len(customers) > 60 * 15  # about 20 a day arrive
     assert one.summary["gap_pct"] >= 0.0  # stopping the clock only ever flatters
+    stepped = ToyModel(regime="kpi", rng=1)  # the Mesa way, from the domain's own scenario
+    stepped.run_model()
+    assert stepped.summary == one.summary and stepped.steps == 60
 
     done = write_comparison(load_scenario(toy), tmp_path / "compare", 2, progress=False)
     assert set(done.runs["regime"]) == {"kpi", "none"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -53,10 +54,12 @@ class Clerk(DecisionMaker):
 class ToyModel(ServiceModel):
     """One desk, one clerk; each day's customers are queued at the day's start."""
 
+    DOMAIN = "toy"
     STREAMS = ("customers",)
     SITE = "desk"
 
-    def __init__(self, params: ToyParams, settings=None) -> None:
+    def __init__(self, params: ToyParams | None = None, settings=None, **scenario) -> None:
+        params, settings, self.scenario_settings = self.inputs(params, settings, **scenario)
         super().__init__(settings)
         self.params = params
         self.stop_clock = 0.0
@@ -66,9 +69,6 @@ class ToyModel(ServiceModel):
         self.clerk = Clerk(self, assign_types(self.rng, self.behaviour, 1)[0], self.behaviour)
         self.period: list[int] = []
         self.schedule_recurring(self._on_day, Schedule(interval=1.0, start=0.0), Priority.HIGH)
-
-    def run(self) -> None:
-        self.run_until(self.days)
 
     def _on_day(self) -> None:
         day = round(self.time)
@@ -162,6 +162,7 @@ def make_domain(scenario: str = "toy.toml") -> Domain:
         params=ToyParams,
         simulate=ToyModel.simulate,
         model=ToyModel,
+        scenario=Path(scenario),
         levers=LEVERS,
         metrics=(
             Metric("measured_within_pct", "Served in time, as recorded", "%", "measured",

@@ -27,8 +27,6 @@ from mesa.visualization.utils import update_counter
 
 from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
 from sim.domain import Domain
-from sim.experiments.resources import check_memory
-from sim.experiments.runner import run_settings
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from sim.registry import get_domain
 
@@ -162,17 +160,17 @@ class Snapshot:
 
 
 class DayStepping:
-    """Mixin for a domain model: Mesa's `step()` runs one simulated day, then snapshots.
+    """Mixin for a domain model built from the app's controls; after each day, a snapshot.
 
     `app_model(domain)` puts it before the domain's Mesa model class and sets `DOMAIN`.
-    The domain model provides `run()`, `run_until()`, `period_rows`, `TIME_PER_DAY` and
-    the `time` clock; the domain's `AppSpec` says what the plots show.
+    The domain model's `step()` runs one simulated day and then calls `step` here (Mesa's
+    user step), which takes the snapshot the plots show; the domain's `AppSpec` says what
+    they show.
     """
 
     DOMAIN: str = ""
     app_spec: AppSpec
     panels: Panels
-    end_time: float
 
     def __init__(
         self,
@@ -201,47 +199,27 @@ class DayStepping:
         if scenario.domain != self.DOMAIN:
             raise ScenarioError(f"domain: this app needs '{self.DOMAIN}', got '{scenario.domain}'")
         master_seed, notice = parse_seed(seed, scenario.seed)
-        settings = run_settings(scenario, regime or None, seed=master_seed, days=days,
-                                replication=0)  # fmt: skip
-        check_memory(scenario, settings.days)
-        super().__init__(scenario.params, settings)  # the domain model, next in the MRO
+        # the domain model, next in the MRO
+        super().__init__(scenario=scenario, regime=regime or None, seed=master_seed, days=days)
         self.app_spec = spec
-        self.scenario_settings = scenario
-        self.end_time = self.days * self.TIME_PER_DAY
-        self.panels = spec.panels(self, scenario, settings.regime_name)
+        self.panels = spec.panels(self, scenario, self.regime_name)
         self.controls_note = CONTROLS.format(capacity=spec.capacity_note)
-        self.start_stepping(settings.regime_name, capacity, master_seed, notice)
-
-    def start_stepping(
-        self, regime_name: str, capacity: float, seed: int, notice: str = ""
-    ) -> None:
-        """Make `step()` advance one day (Mesa's own unit step is already stopped)."""
         self.app_token = next(_tokens)  # identifies this run to the plots' caches
-        self.regime_name = regime_name
         self.notice = notice
         mix = self.behaviour.population_mix
         gamers = sum(mix[name] for name in self.behaviour.gaming_types)
         self.settings_text = (
             f"Settings of this run: stakes {self.stakes.level:g}, inspection chance "
             f"{self.audit.inspection_chance:g}, capacity x{capacity:g}, gamer share "
-            f"{gamers:.2f}, seed {seed}"
+            f"{gamers:.2f}, seed {master_seed}"
         )
-        self.step = self.step_day  # Mesa binds `step` per instance in Model.__init__
         self._rows_seen = -1
         self._ledger = pd.DataFrame(columns=["measured", "true"])
         self._levers = pd.DataFrame()
         self.dashboard = self.snapshot()
 
-    def step_day(self) -> None:
-        """Run the simulation to the next midnight (or to the end of the run)."""
-        if not self.running:
-            return
-        if self.time + self.TIME_PER_DAY >= self.end_time - 1e-9:
-            self.run()  # the last day: exactly what a batch run does at its end
-            self.running = False
-        else:
-            self.run_until(self.time + self.TIME_PER_DAY)
-        self.steps += 1
+    def step(self) -> None:
+        """After each simulated day: take the snapshot the plots show."""
         self.dashboard = self.snapshot()
 
     def snapshot(self) -> Snapshot:

@@ -24,8 +24,6 @@ from sim.registry import domain_names, get_domain
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
-#: The folder of the repository's scenario files (where an app's default scenario lives).
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ class AppSpec:
     Attributes:
         title: the page's name, e.g. "Goodhart A&E".
         scenario: the scenario file the app opens by default (under the repository's
-            ``scenarios/`` folder, `SCENARIOS`).
+            ``scenarios/`` folder, `sim.domain.SCENARIOS`).
         capacity_note: what the capacity slider multiplies, in words, completing
             "Capacity: multiplies ..." (e.g. "clinicians, cubicles and beds").
         capacity_overrides: given the loaded scenario and the capacity factor, the

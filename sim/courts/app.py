@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.apps.spec import SCENARIOS, AppSpec, Histogram, Panels, histogram, weighted_by_day
+from sim.apps.spec import AppSpec, Histogram, Panels, histogram, weighted_by_day
 from sim.courts.flow import WAITING
+from sim.domain import SCENARIOS
 from sim.experiments.scenario import Scenario
 
 WINDOW_DAYS = 28.0  # the histogram shows trials started in the last four weeks

@@ -11,7 +11,17 @@ from sim.courts.agents import ALL_LEVERS
 from sim.courts.measures import MEASURES
 from sim.courts.model import CourtModel
 from sim.courts.params import CourtParams
-from sim.domain import MEASURED, TRUE, Domain, FigureSpec, Metric, Panel, Series, TableSpec
+from sim.domain import (
+    MEASURED,
+    SCENARIOS,
+    TRUE,
+    Domain,
+    FigureSpec,
+    Metric,
+    Panel,
+    Series,
+    TableSpec,
+)
 from sim.domain import lever_metrics as _lever_metrics
 
 RECEIVED = "cases received after the warm-up, all centres"
@@ -136,6 +146,7 @@ DOMAIN = Domain(
     title="Crown Courts",
     params=CourtParams,
     simulate=CourtModel.simulate,
+    scenario=SCENARIOS / "courts_time_to_trial.toml",
     model=CourtModel,
     levers=ALL_LEVERS,
     metrics=METRICS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,11 +38,24 @@ class CourtModel(ServiceModel):
     judges and prosecutors see their payoff and choose their levers.
     """
 
+    DOMAIN = "courts"
+    LEDGER = {  # noqa: RUF012
+        "measured_mean_days_to_trial": "trials_started", "backlog_mean_age_days": "backlog",
+        "backlog_over_1y_pct": "backlog", "backlog": "",
+    }  # fmt: skip
     STREAMS = ("cases", "survey", "review")
     SITE = "centre"
 
-    def __init__(self, params: CourtParams, settings: RunSettings | None = None) -> None:
-        """Build the centres, agents and schedules; nothing runs until `run`."""
+    def __init__(
+        self, params: CourtParams | None = None, settings: RunSettings | None = None,
+        **scenario: Any,
+    ) -> None:
+        """Build the centres, agents and schedules; nothing runs until `step` or `run`.
+
+        `CourtModel(params, settings)`, or from a scenario: `CourtModel(scenario=PATH,
+        regime="kpi", rng=7, days=365)` (the options of `ServiceModel.inputs`).
+        """
+        params, settings, self.scenario_settings = self.inputs(params, settings, **scenario)
         super().__init__(settings)
         self.params = params
         self._survey_rng, self._review_rng = self.streams["survey"], self.streams["review"]
@@ -67,10 +81,6 @@ class CourtModel(ServiceModel):
         self._start_backlog = [max(1, self._backlog(i)) for i in range(n)]
         self._receipts_seen = self.flow.cases.n  # the initial backlog is not demand
         self.schedule_recurring(self._on_day, Schedule(interval=1.0, start=0.0), Priority.HIGH)
-
-    def run(self) -> None:
-        """Run to the end of the horizon."""
-        self.run_until(self.days)
 
     def results(self) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
         """The run summary, the per-case table and the daily listing counts."""

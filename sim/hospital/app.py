@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.apps.spec import SCENARIOS, AppSpec, Histogram, Panels, histogram, weighted_by_day
+from sim.apps.spec import AppSpec, Histogram, Panels, histogram, weighted_by_day
+from sim.domain import SCENARIOS
 from sim.experiments.scenario import Scenario
 from sim.hospital.arrivals import MINUTES_PER_DAY
 

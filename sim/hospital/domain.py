@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.domain import (
     MEASURED,
+    SCENARIOS,
     TRUE,
     Domain,
     FigureSpec,
@@ -166,6 +167,7 @@ DOMAIN = Domain(
     title="A&E",
     params=HospitalParams,
     simulate=HospitalModel.simulate,
+    scenario=SCENARIOS / "ae_four_hour.toml",
     model=HospitalModel,
     levers=ALL_LEVERS,
     metrics=METRICS,

@@ -6,6 +6,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,12 +33,22 @@ class HospitalModel(ServiceModel):
     (`PatientFlow`) that the model advances to each of its own events.
     """
 
-    STREAMS = ("arrivals", "beds", "survey", "recall")
+    DOMAIN = "hospital"
+    LEDGER = {"measured_4h_pct": "departures", "true_4h_pct": "departures"}  # noqa: RUF012
+    STREAMS = ("arrivals", "beds", "survey")
     SITE = "ed"
     TIME_PER_DAY = MINUTES_PER_DAY
 
-    def __init__(self, params: HospitalParams, settings: RunSettings | None = None) -> None:
-        """Build the EDs, agents and schedules; nothing runs until `run`."""
+    def __init__(
+        self, params: HospitalParams | None = None, settings: RunSettings | None = None,
+        **scenario: Any,
+    ) -> None:
+        """Build the EDs, agents and schedules; nothing runs until `step` or `run`.
+
+        `HospitalModel(params, settings)`, or from a scenario: `HospitalModel(scenario=PATH,
+        regime="kpi", rng=7, days=60)` (the options of `ServiceModel.inputs`).
+        """
+        params, settings, self.scenario_settings = self.inputs(params, settings, **scenario)
         super().__init__(settings)
         self.params = params
         self.end_min = self.days * MINUTES_PER_DAY
@@ -78,9 +89,8 @@ class HospitalModel(ServiceModel):
         self.schedule_recurring(self._on_hour, Schedule(interval=60.0, start=0.0))
 
     # ---- running ------------------------------------------------------------------------
-    def run(self) -> None:
-        """Run to the end of the horizon."""
-        self.run_until(self.end_min)
+    def at_end(self) -> None:
+        """Move every patient on to the end of the horizon."""
         self.flow.advance_to(self.end_min)
 
     # ---- scheduled events -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sim.hospital.flow import (
     TRANSFERRED,
 )
 from sim.hospital.measures import patient_experience
+from sim.service import named_streams
 
 # Jones et al., EMJ 2022: standardised mortality ratio by time in department (admitted).
 JONES_SMR_BANDS_MIN = (240.0, 360.0, 480.0)
@@ -192,10 +193,11 @@ def _wait_survey(model, cohort: pd.DataFrame, true: np.ndarray, departed: np.nda
     """Share within 4 hours that a survey of patients reports, from arrival, as recalled.
 
     Each ED's sample of departed patients reports its stay times exp(N(bias, sd)); the
-    draws are made whatever the sample, from the survey's own stream.
+    draws are made whatever the sample, from the survey's own stream, started afresh so
+    that summarising a run twice gives the same survey.
     """
     p = model.params
-    rng = model.streams["recall"]
+    rng = named_streams(model.settings.seed, ("recall",))["recall"]
     ed = cohort["ed"].cat.codes.to_numpy()
     within = []
     for site in range(len(p.eds)):
