@@ -398,6 +398,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     """Print and write the statistics of a results store."""
     analysis = analyse(args.folder, output=args.output, reference=args.reference, by=args.by)
+    written = write_analysis(analysis, args.folder)  # before printing: a closed pipe loses nothing
     status = analysis.status
     print(f"runs: {status['ok']} ok, {status['failed']} failed, {status['missing']} missing "
           f"of {status['planned']} planned")  # fmt: skip
@@ -407,7 +408,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
                            "display.float_format", "{:,.3f}".format):  # fmt: skip
         for name, table in analysis.tables().items():
             print(f"\n{name}:\n{table.to_string(index=False)}")
-    print(f"\nwrote {write_analysis(analysis, args.folder)}")
+    print(f"\nwrote {written}")
     return 0
 
 

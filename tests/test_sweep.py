@@ -370,3 +370,14 @@ def test_an_unusable_dask_cluster_fails_in_one_line_before_any_folder(tmp_path, 
     with LocalCluster(n_workers=0, dashboard_address=None) as empty, no_worker:
         sweep(scenario, tmp_path / "s", grid(), cluster=empty.scheduler_address, progress=False)
     assert not (tmp_path / "s").exists()
+
+
+def test_analyse_piped_into_head_writes_its_tables_and_exits_quietly(tmp_path):
+    scenario = validate(ishigami())
+    sweep(scenario, tmp_path / "s", grid(), replications=2, progress=False)
+    command = f"'{sys.executable}' -m sim analyse '{tmp_path / 's'}' | head -1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=ROOT,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.startswith("runs: 40 ok")
+    assert "Traceback" not in done.stderr and "Broken pipe" not in done.stderr
+    assert (tmp_path / "s" / "analysis" / "regimes.csv").exists()
