@@ -6,23 +6,42 @@ Quick use::
     result = sim.run("scenarios/ae_four_hour.toml", regime="kpi", days=60)
     result.summary["measured_4h_pct"], result.summary["true_4h_pct"]
     result.tables["patients"]
+
+The names below load on first use, so `import sim` is quick and brings in only what is
+used (statistics, sweeps and plotting load when first asked for).
 """
 
-from importlib import metadata
-
-from sim.experiments import RunResult, Scenario, ScenarioError, compare, load_scenario, run
+from importlib import import_module, metadata
 
 try:
     __version__ = metadata.version("goodhart")
 except metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = [
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "__version__",
-    "compare",
-    "load_scenario",
-    "run",
-]
+_PUBLIC = {
+    "RunResult": "sim.experiments.runner",
+    "compare": "sim.experiments.runner",
+    "run": "sim.experiments.runner",
+    "Scenario": "sim.experiments.scenario",
+    "ScenarioError": "sim.experiments.scenario",
+    "load_scenario": "sim.experiments.scenario",
+    "Comparison": "sim.experiments.folders",
+    "write_comparison": "sim.experiments.folders",
+    "get_domain": "sim.registry",
+    "domain_names": "sim.registry",
+}
+
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+
+def __getattr__(name: str):
+    """Load a public name (see `__all__`) from its module on first use."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'sim' has no attribute '{name}'")
+    value = getattr(import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC})

@@ -1,4 +1,4 @@
-"""The payoff a decision-maker experiences in one period (DESIGN section 4)."""
+"""The payoff a decision-maker experiences in one period (docs/hospital_odd.md, 4.4 Objectives)."""
 
 from __future__ import annotations
 

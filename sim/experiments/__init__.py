@@ -1,32 +1,42 @@
 """Scenarios, runs, replications with common random numbers, sweeps, outputs and statistics.
 
-The public API of the experiments layer; notebooks and scripts import from here, and run
-sweeps with `sim.experiments.sweep.sweep` (the module keeps the name).
+The public API of the experiments layer; notebooks and scripts import from here
+(`from sim.experiments import write_comparison, regime_table`), and run sweeps with
+`sim.experiments.sweep.sweep` (the module keeps the name). Names load on first use.
 """
 
-from sim.experiments.analysis import analyse, write_analysis
-from sim.experiments.design import SweepSpec
-from sim.experiments.folders import Comparison, write_comparison
-from sim.experiments.runner import RunResult, compare, run
-from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
-from sim.experiments.stats import format_table, paired_differences, regime_table
-from sim.experiments.store import ResultsStore
+from importlib import import_module
 
-__all__ = [
-    "Comparison",
-    "ResultsStore",
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "SweepSpec",
-    "analyse",
-    "compare",
-    "format_table",
-    "load_scenario",
-    "paired_differences",
-    "regime_table",
-    "run",
-    "with_overrides",
-    "write_analysis",
-    "write_comparison",
-]
+_PUBLIC = {
+    "analyse": "sim.experiments.analysis",
+    "write_analysis": "sim.experiments.analysis",
+    "SweepSpec": "sim.experiments.design",
+    "Comparison": "sim.experiments.folders",
+    "write_comparison": "sim.experiments.folders",
+    "RunResult": "sim.experiments.runner",
+    "compare": "sim.experiments.runner",
+    "run": "sim.experiments.runner",
+    "Scenario": "sim.experiments.scenario",
+    "ScenarioError": "sim.experiments.scenario",
+    "load_scenario": "sim.experiments.scenario",
+    "with_overrides": "sim.experiments.scenario",
+    "format_table": "sim.experiments.stats",
+    "paired_differences": "sim.experiments.stats",
+    "regime_table": "sim.experiments.stats",
+    "ResultsStore": "sim.experiments.store",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    """Load a public name (see `__all__`) from its module on first use."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'sim.experiments' has no attribute '{name}'")
+    value = getattr(import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC})

@@ -2,7 +2,7 @@
 
 A scenario file declares regimes as data; these pydantic models check them. Stakes, audit
 and league tables are separate from the regime type so that regimes can be compared at
-equal stakes (DESIGN section 3).
+equal stakes (docs/seed_mapping.md).
 """
 
 from __future__ import annotations
