@@ -83,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="goodhart",
         description="Simulate target gaming in public services: KPI vs OKR vs no target.",
-    )
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
@@ -97,7 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     one = sub.add_parser("run", parents=[common], help="run one regime once")
-    one.add_argument("--regime", help="regime name (default: the scenario's first)")
+    one.add_argument(
+        "--regime", help="one of the scenario's [regimes], e.g. kpi, okr or none (default: its "
+        "first; an unknown name is refused with the scenario's list)",
+    )  # fmt: skip
     many = sub.add_parser(
         "compare", parents=[common],
         help="run every regime over replications with common random numbers",
@@ -147,7 +151,11 @@ def _parser() -> argparse.ArgumentParser:
 
     analysed = sub.add_parser("analyse", help="statistics of a results store")
     analysed.add_argument("folder", help="a folder written by 'goodhart sweep'")
-    analysed.add_argument("--output", help="metric for the sensitivity analysis")
+    analysed.add_argument(
+        "--output", metavar="METRIC",
+        help="summary metric for the sensitivity analysis (any of `goodhart metrics DOMAIN "
+        "--all`; default: gap_4h_pct for A&E, backlog_over_1y_pct for courts)",
+    )  # fmt: skip
     analysed.add_argument("--reference", help="regime to pair the others against")
     analysed.add_argument("--by", action="append", help="group by this swept parameter")
 
@@ -210,6 +218,18 @@ def _parser() -> argparse.ArgumentParser:
     fitted.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     fitted.add_argument("--out", help="JSON file for the calibration record")
     return parser
+
+
+EXAMPLES = """examples:
+  goodhart compare scenarios/ae_four_hour.toml --regimes kpi,okr,none --replications 5
+  goodhart run scenarios/courts_time_to_trial.toml --regime okr --days 365 --set stakes.level=2
+  goodhart sweep scenarios/ae_four_hour.toml --param stakes.level=0,1,2 --replications 3
+  goodhart analyse results/ae_four_hour/sweep-grid-DATE
+  goodhart figures results/ae_four_hour/compare-DATE --width both
+  goodhart metrics hospital
+  goodhart app hospital
+
+each command's own options: goodhart COMMAND --help"""
 
 
 def _default_out(name: str, label: str) -> Path:
