@@ -10,6 +10,7 @@ watch, its tables, its warm-up series, its figure panels, its app and its facts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,24 @@ TRUE = "True (what happened)"
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A count per run expressed as a rate, so runs of different sizes compare.
+
+    Attributes:
+        denominator: the summary metric the count is divided by (e.g. ``patients``).
+        per: the rate is the count per this many of the denominator (e.g. 1000).
+        of: the denominator in words, with `per` ("1,000 attendances", "centre-year").
+        suffix: added to the count's name to name the rate ("per_1000_attendances").
+
+    """
+
+    denominator: str
+    per: float
+    of: str
+    suffix: str
+
+
+@dataclass(frozen=True)
 class Metric:
     """One summary output of a run.
 
@@ -48,6 +67,7 @@ class Metric:
         denominator: what a count or share is taken over, e.g. "patients arriving after
             the warm-up" or "per run".
         headline: printed by `goodhart compare` and drawn by default.
+        rate: for a count per run, the rate that goes beside it (`with_rates`).
 
     """
 
@@ -58,6 +78,7 @@ class Metric:
     better: Better = "neither"
     denominator: str = ""
     headline: bool = True
+    rate: Rate | None = None
 
     @property
     def axis_label(self) -> str:
@@ -167,6 +188,8 @@ class Domain:
             summary and the tables (a `ServiceModel` subclass's `simulate`).
         model: the Mesa model class (None for a domain that is not an agent model).
         scenario: the default scenario file, what the model builds when given none.
+        events: from the parameters, the scenario's dated events as (what, day), so a run
+            that ends before one is warned about.
         levers: every lever its decision-makers can set.
         metrics: the metric catalogue of its run summary.
         measures: what a regime may watch (the measure catalogue regimes are checked by).
@@ -207,6 +230,7 @@ class Domain:
     tables: tuple[TableSpec, ...] = ()
     model: type | None = None
     scenario: Path | None = None
+    events: Callable[[Any], Sequence[tuple[str, float]]] = field(default=lambda params: ())
     time_unit: str = "days"
     seconds_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 1.0)
     bytes_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 0.0)
@@ -273,6 +297,23 @@ class Domain:
             for m in self.metrics
         ])  # fmt: skip
 
+    def glossary(self) -> str:
+        """The metric catalogue as a Markdown section, one table per ledger."""
+        lines = [f"## {self.title} (`{self.name}`)", ""]
+        titles = {"measured": "Measured ledger (what the dashboard shows)",
+                  "true": "True ledger (what happened to people)",
+                  "behaviour": "Behaviour (what the decision-makers did)"}  # fmt: skip
+        for ledger, title in titles.items():
+            lines += [f"### {title}", "", "| metric | what it is | unit | counted over | "
+                      "better | printed |", "|---|---|---|---|---|---|"]  # fmt: skip
+            lines += [
+                f"| `{m.name}` | {m.label} | {m.unit} | {m.denominator or '-'} | {m.better} | "
+                f"{'yes' if m.headline else 'with --all'} |"
+                for m in self.metrics if m.ledger == ledger
+            ]  # fmt: skip
+            lines.append("")
+        return "\n".join(lines)
+
     @property
     def lever_names(self) -> tuple[str, ...]:
         """Names of every lever."""
@@ -286,6 +327,39 @@ class Domain:
     def streamed_tables(self) -> frozenset[str]:
         """Names of the per-entity tables a comparison streams to disk."""
         return frozenset(t.name for t in self.tables if t.streamed)
+
+
+def with_rates(metrics: Sequence[Metric]) -> tuple[Metric, ...]:
+    """The catalogue with each count's rate (its `Metric.rate`) right after the count.
+
+    A rate's unit is the count's unit with "per run" replaced: "deaths per run" gives
+    "deaths per 1,000 attendances".
+    """
+    out: list[Metric] = []
+    for metric in metrics:
+        out.append(metric)
+        rate = metric.rate
+        if rate is not None:
+            counted = metric.unit.removesuffix(" per run")
+            out.append(Metric(
+                f"{metric.name}_{rate.suffix}", f"{metric.label}, per {rate.of}",
+                f"{counted} per {rate.of}", metric.ledger, metric.better,
+                f"{metric.denominator}; per {rate.of}", metric.headline,
+            ))  # fmt: skip
+    return tuple(out)
+
+
+def add_rates(summary: dict[str, float], metrics: Sequence[Metric]) -> dict[str, float]:
+    """`summary` with the rate of every count whose metric declares one (NaN if undefined)."""
+    rates = {}
+    for metric in metrics:
+        rate = metric.rate
+        if rate is None or metric.name not in summary:
+            continue
+        base = summary.get(rate.denominator, math.nan)
+        value = summary[metric.name] / base * rate.per if base and base > 0 else math.nan
+        rates[f"{metric.name}_{rate.suffix}"] = float(value)
+    return {**summary, **rates}
 
 
 def lever_metrics(levers: Sequence[Lever], denominator: str) -> tuple[Metric, ...]:

@@ -28,6 +28,7 @@ import pandas as pd
 from mesa.time import Priority, Schedule
 
 from sim.behaviour import BehaviourSettings, DecisionMaker, ImprovementSettings, Payoff
+from sim.domain import add_rates
 from sim.mesa_engine import event_driven, release, user_step
 from sim.regimes import (
     AuditSettings,
@@ -330,8 +331,14 @@ class ServiceModel(mesa.Model):
         if self.running:
             return {}
         if self._summary is None:
-            self._summary = self.results()[0]
+            self._summary = self.summary_with_rates(self.results()[0])
         return self._summary
+
+    def summary_with_rates(self, summary: dict[str, float]) -> dict[str, float]:
+        """A summary with the rate of each count that the catalogue pairs with one."""
+        from sim.registry import get_domain
+
+        return add_rates(summary, get_domain(self.DOMAIN).metrics)
 
     def step(self) -> None:
         """Mesa's user step: called after each simulated day of `step()`, to override.
@@ -370,6 +377,7 @@ class ServiceModel(mesa.Model):
         model.run_until(model.end_time)
         model.at_end()
         summary, tables = model.results()
+        summary = model.summary_with_rates(summary)
         tables["decisions"] = pd.DataFrame(model.decision_rows)
         tables["periods"] = pd.DataFrame(model.period_rows)
         release(model)

@@ -19,8 +19,10 @@ from sim.domain import (
     FigureSpec,
     Metric,
     Panel,
+    Rate,
     Series,
     TableSpec,
+    with_rates,
 )
 from sim.domain import lever_metrics as _lever_metrics
 
@@ -29,6 +31,11 @@ AT_END = "cases awaiting trial at the end, all centres"
 HEARD = "trials heard after the warm-up (effective, cracked, ineffective)"
 PER_RUN = "all centres, cases received after the warm-up"
 PERIODS = "centre-periods after the warm-up"
+
+#: counts per run go beside a rate, so systems and runs of different sizes compare
+PER_100_CONVICTIONS = Rate("convictions", 100.0, "100 convictions", "per_100_convictions")
+PER_100_VERDICTS = Rate("verdicts", 100.0, "100 verdicts at trial", "per_100_verdicts")
+PER_CENTRE_YEAR = Rate("centre_years", 1.0, "centre-year", "per_centre_year")
 
 METRICS = (
     # measured ledger
@@ -49,11 +56,11 @@ METRICS = (
     Metric("backlog_over_2y_pct", "Cases awaiting trial over 2 years", "%", "true", "lower",
            AT_END),
     Metric("wrongful_convictions", "Wrongful convictions", "cases per run", "true", "lower",
-           PER_RUN),
+           PER_RUN, rate=PER_100_CONVICTIONS),
     Metric("wrongful_sentence_years", "Sentences wrongly imposed", "years per run", "true",
            "lower", PER_RUN),
     Metric("wrongful_acquittals", "Wrongful acquittals", "cases per run", "true", "lower",
-           PER_RUN),
+           PER_RUN, rate=PER_100_VERDICTS),
     Metric("victim_attrition_pct", "Victims withdrawing", "% of cases with a victim", "true",
            "lower", "cases with a victim received after the warm-up"),
     Metric("ineffective_trial_pct", "Ineffective trials", "% of trials heard", "true",
@@ -62,14 +69,15 @@ METRICS = (
     Metric("vacated_trial_pct", "Vacated listings", "% of listings", "true", "lower",
            "trials listed after the warm-up"),
     Metric("ctl_breaches", "Custody time limit breaches", "cases per run", "true", "lower",
-           PER_RUN),
+           PER_RUN, rate=PER_CENTRE_YEAR),
     Metric("guilty_plea_pct", "Guilty pleas", "% of concluded cases", "true",
            denominator="cases concluded after the warm-up"),
     Metric("outcome_consistency", "Consistency of verdicts for similar cases", "0-1", "true",
            "higher", "verdicts of cases received after the warm-up"),
     Metric("victim_satisfaction", "Victim satisfaction", "0-1", "true", "higher",
            "victims of cases concluded after the warm-up"),
-    Metric("appeals_allowed", "Appeals allowed", "cases per run", "true", "lower", PER_RUN),
+    Metric("appeals_allowed", "Appeals allowed", "cases per run", "true", "lower", PER_RUN,
+           rate=PER_100_CONVICTIONS),
     Metric("trial_time_given_pct", "Trial time allowed of the time needed", "%", "true",
            "higher", "trials started after the warm-up"),
     Metric("sitting_days_funded", "Extra sitting days the funder paid for",
@@ -82,10 +90,16 @@ METRICS = (
     # context, not printed by default
     Metric("cases", "Cases received after the warm-up", "cases per run", "true",
            denominator="all centres", headline=False),
+    Metric("convictions", "Convictions (guilty pleas and verdicts)", "cases per run", "true",
+           denominator="cases received after the warm-up", headline=False),
+    Metric("verdicts", "Verdicts at trial (convicted or acquitted)", "cases per run", "true",
+           denominator="cases received after the warm-up", headline=False),
+    Metric("centre_years", "Centre-years counted", "centre-years per run", "true",
+           denominator="centres x years after the warm-up", headline=False),
     Metric("effective_trial_pct", "Effective trials", "% of trials heard", "true", "higher",
            HEARD, headline=False),
     Metric("targets_revised", "Targets revised by the regime's reviews", "revisions per run",
-           "measured", headline=False),
+           "measured"),
 )  # fmt: skip
 
 GAP_PANELS = (
@@ -109,6 +123,12 @@ HARM_PANELS = (
 def seconds_per_run(params: CourtParams, days: float) -> float:
     """About 50,000 cases a second on one core (benchmarks/bench_courts.py)."""
     return 0.05 + sum(c.receipts_per_day for c in params.centres) * days / 5e4
+
+
+def events(params: CourtParams) -> list[tuple[str, float]]:
+    """Each change of the sitting-day budget."""
+    return [(f"sitting days x{change.factor:g}", change.day)
+            for change in params.sitting_day_changes]  # fmt: skip
 
 
 def bytes_per_run(params: CourtParams, days: float) -> float:
@@ -149,7 +169,7 @@ DOMAIN = Domain(
     scenario=SCENARIOS / "courts_time_to_trial.toml",
     model=CourtModel,
     levers=ALL_LEVERS,
-    metrics=METRICS,
+    metrics=with_rates(METRICS),
     measures=MEASURES,
     tables=(TableSpec("cases", "one row per case received (and the initial backlog)",
                       streamed=True),
@@ -160,6 +180,7 @@ DOMAIN = Domain(
     time_unit="days",
     seconds_per_run=seconds_per_run,
     bytes_per_run=bytes_per_run,
+    events=events,
     sensitivity_output="backlog_over_1y_pct",
     warmup_series=warmup_series,
     observe=_observe,

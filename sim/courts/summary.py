@@ -76,6 +76,9 @@ def summarise(model) -> dict[str, float]:
     wrongful = c["wrong_verdict"] & after & ~c["true_guilty"]
     summary = {
         "cases": float(after.sum()),
+        "convictions": float(np.sum(after & ((outcome == CONVICTED) | (outcome == GUILTY_PLEA)))),
+        "verdicts": float(np.sum(after & tried)),
+        "centre_years": len(model.params.centres) * max(end - model.warmup_days, 0.0) / 365.0,
         "measured_mean_days_to_trial": float(np.mean(delays)) if len(delays) else math.nan,
         "backlog_mean_age_days": float(np.mean(ages)) if len(ages) else math.nan,
         "backlog_cases": float(waiting.sum()),

@@ -8,6 +8,7 @@ regime differences within a replication are paired.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,10 @@ from sim.experiments.scenario import (
 )
 from sim.registry import get_domain
 from sim.service import RunSettings
+
+
+class ResultsWarning(UserWarning):
+    """Results that are weaker than they look (see `run_warnings`)."""
 
 
 @dataclass
@@ -116,6 +121,36 @@ def run_settings(
     )  # fmt: skip
 
 
+MIN_REPLICATIONS = 3  # fewer: intervals are very wide (and are clipped to a range)
+MIN_PERIODS = 4  # decision periods after the warm-up for a judged ledger to rest on
+
+
+def run_warnings(scenario: Scenario, days: float, replications: int | None = None) -> list[str]:
+    """What makes the results of these runs weaker than they look, in words (none: fine).
+
+    Too few replications for useful intervals, too few decision periods after the
+    warm-up, and scenario events the run ends before.
+    """
+    notes = []
+    if replications is not None and replications < MIN_REPLICATIONS:
+        notes.append(f"{replications} replication{'s' * (replications != 1)}: the 95% "
+                     f"intervals rest on too few runs to say much; use {MIN_REPLICATIONS} or "
+                     "more")  # fmt: skip
+    warm = warmup_days(scenario, days)
+    period = scenario.behaviour.decision_period_days
+    periods = math.floor((days - warm) / period + 1e-9)
+    if periods < MIN_PERIODS:
+        needed = warm + MIN_PERIODS * period
+        notes.append(f"only {periods} decision period{'s' * (periods != 1)} of {period:g} days "
+                     f"after the {warm:g}-day warm-up in a {days:g}-day run: learning and the "
+                     f"judged ledger rest on too little; run at least {needed:g} days")  # fmt: skip
+    for what, day in get_domain(scenario.domain).events(scenario.params):
+        if day >= days:
+            notes.append(f"the scenario's {what} on day {day:g} is after the end of the "
+                         f"{days:g}-day run: it never happens")  # fmt: skip
+    return notes
+
+
 def warmup_days(scenario: Scenario, days: float) -> float:
     """The warm-up a run of `days` uses: the scenario's, or a quarter of a shorter run."""
     return scenario.warmup_days if scenario.warmup_days < days else days / 4.0
@@ -140,8 +175,10 @@ def iter_runs(
         for rep in range(replications)
         for regime in scenario.regimes
     ]
-    check_memory(scenario, run_settings(scenario, seed=seed, days=days).days,
-                 at_once=min(max(workers, 1), len(tasks)))  # fmt: skip
+    length = run_settings(scenario, seed=seed, days=days).days
+    check_memory(scenario, length, at_once=min(max(workers, 1), len(tasks)))
+    for note in run_warnings(scenario, length, replications):
+        warnings.warn(note, ResultsWarning, stacklevel=3)
     bar = tqdm(total=len(tasks), desc=f"{scenario.name}", unit="run", disable=not progress)
     try:
         if workers <= 1:

@@ -131,12 +131,59 @@ def gain_split(
     return pd.DataFrame(rows)
 
 
-def _cell(mean: float, low: float, high: float) -> str:
-    if math.isnan(mean):
+def bounds(unit: str) -> tuple[float, float]:
+    """The range a quantity in `unit` cannot leave (shares, 0-1 scales, counts, durations)."""
+    if unit == "%" or unit.startswith("% "):
+        return 0.0, 100.0
+    if "0-1" in unit:
+        return 0.0, 1.0
+    if unit == "percentage points" or not unit:
+        return -math.inf, math.inf
+    return 0.0, math.inf  # counts, rates, minutes, days, years
+
+
+def _decimals(value: float, unit: str) -> int:
+    """Decimals that show `value` sensibly.
+
+    Fixed for shares, scales and durations; three significant figures for the rest.
+    """
+    if unit == "%" or unit.startswith("% ") or unit in ("percentage points", "minutes", "days"):
+        return 1
+    if "0-1" in unit:
+        return 3
+    size = abs(value)
+    return 0 if size >= 100 or size == 0 else max(0, 2 - math.floor(math.log10(size)))
+
+
+def number(value: float, unit: str = "", decimals: int | None = None) -> str:
+    """`value` with thousands separators and sensible decimals; never "-0"."""
+    if math.isnan(value):
         return "-"
+    places = _decimals(value, unit) if decimals is None else decimals
+    text = f"{value:,.{places}f}"
+    return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
+
+
+def _is_count(unit: str) -> bool:
+    return unit.endswith("per run") or unit in ("patients", "cases")
+
+
+def _cell(mean: float, low: float, high: float, unit: str = "",
+          bounded: bool = False) -> tuple[str, bool]:  # fmt: skip
+    """A table cell, and whether its interval was clipped to the quantity's range."""
+    if math.isnan(mean):
+        return "-", False
+    places = 0 if _is_count(unit) and float(mean).is_integer() else _decimals(mean, unit)
     if math.isnan(low):
-        return f"{mean:,.2f}"
-    return f"{mean:,.2f} [{low:,.2f}, {high:,.2f}]"
+        return number(mean, unit, places), False
+    clipped = False
+    if bounded:
+        floor, ceiling = bounds(unit)
+        clipped = low < floor or high > ceiling
+        low, high = max(low, floor), min(high, ceiling)
+    mark = "*" if clipped else ""
+    return (f"{number(mean, unit, places)} [{number(low, unit, places)}, "
+            f"{number(high, unit, places)}]{mark}", clipped)  # fmt: skip
 
 
 def format_table(
@@ -144,13 +191,24 @@ def format_table(
 ) -> str:
     """Render a long table as text: metrics down, regimes across, `value` [t interval].
 
-    With `units` (metric name to unit), a unit column follows the metric's name.
+    With `units` (metric name to unit), a unit column follows the metric's name and
+    numbers are shown to suit it: counts of one run as whole numbers, shares to 0.1, 0-1
+    scales to 0.001, others to three significant figures. A mean's t interval that would
+    leave the quantity's range (with few replications it can) is clipped to it and marked
+    with *, and a note below the table says so.
     """
-    cells = table.assign(cell=[_cell(m, lo, hi) for m, lo, hi in zip(
-        table[value], table["t_low"], table["t_high"], strict=True)])  # fmt: skip
+    units = units or {}
+    bounded = value == "mean"
+    made = [_cell(m, lo, hi, units.get(metric, ""), bounded) for metric, m, lo, hi in zip(
+        table["metric"], table[value], table["t_low"], table["t_high"], strict=True)]  # fmt: skip
+    cells = table.assign(cell=[text for text, _ in made])
     wide = cells.pivot(index="metric", columns="regime", values="cell")
     wide = wide.reindex(index=list(dict.fromkeys(table["metric"])))
     wide = wide[list(dict.fromkeys(table["regime"]))]
-    if units is not None:
+    if units:
         wide.insert(0, "unit", [units.get(metric, "") for metric in wide.index])
-    return wide.to_string()
+    text = wide.to_string()
+    if any(clipped for _, clipped in made):
+        text += ("\n* the t interval left the quantity's possible range and is clipped to it: "
+                 "too few replications for a t interval there")  # fmt: skip
+    return text

@@ -14,6 +14,7 @@ import json
 import math
 import time
 import traceback
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from sim.experiments.design import SweepSpec
 from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
 from sim.experiments.resources import check_memory
-from sim.experiments.runner import run, run_settings
+from sim.experiments.runner import ResultsWarning, run, run_settings, run_warnings
 from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
 from sim.experiments.store import ResultsStore
 from sim.registry import get_domain
@@ -196,6 +197,8 @@ def sweep(
     days, seed = checked.days, checked.seed[0]
     tasks, points = plan(scenario, spec, reps, days, seed)
     check_memory(scenario, days, at_once=1 if cluster else min(max(workers, 1), len(tasks)))
+    for note in run_warnings(scenario, days, reps):
+        warnings.warn(note, ResultsWarning, stacklevel=2)
     identity = _digest(
         {"scenario": scenario.digest(), "design": spec.model_dump(mode="json"),
          "replications": reps, "days": days, "seed": seed}, length=64,
