@@ -277,10 +277,12 @@ class ServiceModel(mesa.Model):
         """
         from sim.registry import get_domain
 
-        domain = get_domain(self.DOMAIN)
         reporters: dict[str, Any] = {"day": lambda m: m.time / m.TIME_PER_DAY}
         for name in self.LEDGER:
             reporters[f"period_{name}"] = lambda m, name=name: m.ledger_now()[name]
+        if not self.DOMAIN:  # the bare base model: no catalogue to report from
+            return mesa.DataCollector(model_reporters=reporters)
+        domain = get_domain(self.DOMAIN)
         for metric in domain.metrics:
             reporters[metric.name] = lambda m, name=metric.name: m.summary.get(name, math.nan)
         levers = {
@@ -338,7 +340,7 @@ class ServiceModel(mesa.Model):
         """A summary with the rate of each count that the catalogue pairs with one."""
         from sim.registry import get_domain
 
-        return add_rates(summary, get_domain(self.DOMAIN).metrics)
+        return add_rates(summary, get_domain(self.DOMAIN).metrics) if self.DOMAIN else summary
 
     def step(self) -> None:
         """Mesa's user step: called after each simulated day of `step()`, to override.

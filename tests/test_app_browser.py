@@ -53,7 +53,7 @@ def test_day_stepped_app_model_equals_batch_run(app, days, settings):
     model = _run_to_end(app(days=days, seed="7", **settings))
     assert model.steps == days
     assert model.dashboard.day == days
-    summary, _ = model.results()
+    summary = model.summary
     batch = sim.run(model.scenario_settings, regime=settings["regime"], seed=7, days=days)
     assert summary.keys() == batch.summary.keys()
     for key, value in summary.items():

@@ -86,7 +86,8 @@ def test_compare_warns_prints_revisions_and_explains_the_judged_rows(tmp_path, c
 def test_the_metrics_glossary_in_docs_is_up_to_date():
     text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
     generated = text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
-    assert generated == metrics_glossary().strip("\n"), "run: goodhart metrics --doc docs/metrics.md"
+    expected = metrics_glossary().strip("\n")
+    assert generated == expected, "run: goodhart metrics --doc docs/metrics.md"
     for name in sim.domain_names():
         for metric in get_domain(name).metrics:
             assert f"| `{metric.name}` |" in generated
