@@ -168,6 +168,8 @@ def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind, wi
     assert report.skipped == {}
     expected = SINGLE_FIGURES[domain] | ({"real_gain"} if (kind, domain) == ("compare",
                                                                            "hospital") else set())
+    if kind == "compare":
+        expected |= {"dashboard_gap_differences", "harm_differences"}
     assert {p.name for p in report.written} == file_names(expected, width)
     check_image_files(report.written, folders[name])
 
@@ -245,12 +247,13 @@ def test_dashboard_gap_matches_the_baseline_image(tmp_path):
 def test_write_figures_svg_in_place(tmp_path):
     folder = synthetic_folder(tmp_path / "synthetic")
     paths = write_figures(folder, formats=("svg",))
-    assert paths == [folder / "figures" / f"{n}.svg" for n in ("dashboard_gap", "real_gain")]
+    drawn = ("dashboard_gap", "dashboard_gap_differences", "real_gain")
+    assert paths == [folder / "figures" / f"{n}.svg" for n in drawn]
     assert paths[0].read_bytes().lstrip().startswith(b"<?xml")
     again = write_figures(folder, formats=("svg", "png"))  # the SVG is replaced in place
     assert [p.name for p in again][:2] == ["dashboard_gap.svg", "dashboard_gap.png"]
     names = sorted(p.name for p in (folder / "figures").iterdir())
-    assert names == ["dashboard_gap.png", "dashboard_gap.svg", "real_gain.png", "real_gain.svg"]
+    assert names == sorted(f"{n}.{fmt}" for n in drawn for fmt in ("png", "svg"))
     with pytest.raises(ValueError, match="formats"):
         write_figures(folder, formats=("gif",))
 
@@ -258,9 +261,11 @@ def test_write_figures_svg_in_place(tmp_path):
 def test_width_single_writes_only_the_single_column_files(tmp_path):
     folder = synthetic_folder(tmp_path / "synthetic")
     paths = write_figures(folder, formats=("png",), width="single")
-    assert [p.name for p in paths] == ["dashboard_gap_single.png", "real_gain_single.png"]
+    assert [p.name for p in paths] == ["dashboard_gap_single.png",
+                                       "dashboard_gap_differences_single.png",
+                                       "real_gain_single.png"]  # fmt: skip
     check_image_files(paths, folder)
-    assert sorted(p.name for p in (folder / "figures").iterdir()) == [p.name for p in paths]
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == sorted(p.name for p in paths)
 
 
 def test_an_unknown_width_is_refused_naming_the_allowed_values(tmp_path):
@@ -274,8 +279,10 @@ def test_an_unknown_width_is_refused_naming_the_allowed_values(tmp_path):
 
 def test_figures_that_the_folder_cannot_support_are_skipped_with_a_reason(tmp_path):
     report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
-    assert {p.name for p in report.written} == {"dashboard_gap.png", "real_gain.png"}
-    assert set(report.skipped) == {"time_in_department", "emergence", "harms"}
+    assert {p.name for p in report.written} == {"dashboard_gap.png", "real_gain.png",
+                                                "dashboard_gap_differences.png"}  # fmt: skip
+    assert set(report.skipped) == {"time_in_department", "emergence", "harms",
+                                   "harm_differences"}  # fmt: skip
     assert "excess_deaths" in report.skipped["harms"]
     assert "patients.parquet" in report.skipped["time_in_department"]
     assert "decisions.parquet" in report.skipped["emergence"]
@@ -291,7 +298,8 @@ def test_a_figure_that_fails_is_reported_and_the_others_still_written(tmp_path, 
     monkeypatch.setattr(writer, "FIGURES", (failing, *writer.FIGURES))
     report = make_figures(synthetic_folder(tmp_path / "synthetic"), formats=("png",))
     assert report.skipped["broken"].startswith("failed: KeyError")
-    assert [p.name for p in report.written] == ["dashboard_gap.png", "real_gain.png"]
+    assert [p.name for p in report.written] == ["dashboard_gap.png",
+                                                "dashboard_gap_differences.png", "real_gain.png"]
 
 
 # ---- not a result folder ------------------------------------------------------------------
@@ -354,3 +362,52 @@ def test_regime_map_marks_cells_by_their_paired_interval():
     assert means[0, 0] == pytest.approx(-5.0) and signs[0, 0] == -1  # clearly below zero
     assert signs[1, 0] == 1  # point 2 (a=0, b=1): clearly above
     assert signs[0, 1] == 0 and signs[1, 1] == 0  # no effect, noisy: the interval holds 0
+
+
+@pytest.fixture(scope="module")
+def seven_regimes(tmp_path_factory) -> Path:
+    """A comparison of the default scenario's seven regimes (short runs)."""
+    out = tmp_path_factory.mktemp("seven") / "compare"
+    cli("compare", str(ROOT / "scenarios" / "ae_four_hour.toml"), "--days", "8",
+        "--replications", "2", "--workers", "2", "--no-figures", "--out", str(out))  # fmt: skip
+    return out
+
+
+def _collisions(figure) -> list[tuple[str, str]]:
+    """Pairs of neighbouring x tick labels of one panel whose drawn boxes overlap."""
+    from itertools import pairwise
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    pairs = []
+    for axes in figure.axes:
+        labels = [t for t in axes.get_xticklabels() if t.get_visible() and t.get_text()]
+        for a, b in pairwise(labels):
+            if a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer)):
+                pairs.append((a.get_text(), b.get_text()))
+    return pairs
+
+
+@pytest.mark.parametrize("width", ["double", "single"])
+@pytest.mark.parametrize("name", ["dashboard_gap", "harms", "dashboard_gap_differences",
+                                  "harm_differences"])  # fmt: skip
+def test_regime_labels_never_collide(seven_regimes, name, width):
+    from sim.figures.writer import FIGURES
+
+    draw = next(spec.draw for spec in FIGURES if spec.name == name)
+    figure = draw(seven_regimes, width=width)
+    assert len(figure.axes[0].get_xticklabels()) >= 6
+    assert _collisions(figure) == []
+
+
+def test_paired_differences_are_drawn_against_no_target(seven_regimes):
+    from sim.figures import harm_differences
+
+    figure = harm_differences(seven_regimes)
+    labels = [t.get_text().replace("\n", " ") for t in figure.axes[0].get_xticklabels()]
+    assert "No target" not in labels and len(labels) == 6
+    assert any("minus No target, paired by replication" in text.get_text()
+               for text in figure.texts)

@@ -117,7 +117,8 @@ def test_a_toy_domain_runs_end_to_end_without_touching_shared_code(toy, tmp_path
     assert set(done.runs["regime"]) == {"kpi", "none"}
     assert (done.folder / "customers.parquet").exists()
     report = make_figures(done.folder, formats=("png",))
-    assert {p.stem for p in report.written} == {"dashboard_gap", "harms", "emergence"}
+    assert {p.stem for p in report.written} == {"dashboard_gap", "harms", "emergence",
+                                                "dashboard_gap_differences", "harm_differences"}
 
     spec = SweepSpec(design="grid", parameters={"toy.served_per_day": {"values": [21, 30]}})
     store = sweep(load_scenario(toy), tmp_path / "sweep", spec, replications=2, progress=False)

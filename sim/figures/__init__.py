@@ -16,7 +16,7 @@ docs/figures.md. Figures of one domain's tables live in that domain's package
 from sim.figures.data import FigureSkipped, FolderError, ResultFolder, load_folder
 from sim.figures.emergence import emergence
 from sim.figures.gains import real_gain
-from sim.figures.ledgers import dashboard_gap, harms
+from sim.figures.ledgers import dashboard_gap, gap_differences, harm_differences, harms
 from sim.figures.regime_map import regime_map
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
 from sim.figures.writer import (
@@ -37,6 +37,8 @@ __all__ = [
     "applicable",
     "dashboard_gap",
     "emergence",
+    "gap_differences",
+    "harm_differences",
     "harms",
     "load_folder",
     "make_figures",

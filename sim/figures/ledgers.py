@@ -1,19 +1,25 @@
 """The two ledgers by regime: the dashboard gap (measured vs true) and the harms.
 
 Each panel shows every regime's mean over replications with its 95% t interval
-(`sim.experiments.stats`). Open markers are the measured ledger (what the dashboard
-shows), filled markers the true ledger (what happened to people).
+(`sim.experiments.stats`), or, in the `_differences` figures, each regime's paired
+difference from the reference regime (no target, if the scenario has it): replication by
+replication on the same arrivals, which is what the design is built to estimate and far
+tighter than the overlap of two marginal intervals suggests. Open markers are the
+measured ledger (what the dashboard shows), filled markers the true ledger (what happened
+to people).
 """
 
 from __future__ import annotations
 
 import math
 import string
+from dataclasses import replace
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.domain import MEASURED, TRUE, Panel
+from sim.experiments.stats import paired_differences
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.plots import (
     available,
@@ -33,15 +39,18 @@ from sim.figures.style import (
     legend_columns,
     new_figure,
     regime_colours,
+    regime_label,
 )
 
 PANELS_PER_ROW = 4
+DOUBLE_LABEL_IN = 0.75  # of a double-column panel's width, what its axis label takes
 SINGLE_PANELS_PER_ROW = 2
 SINGLE_PLOT_IN = 1.25  # plotting width of a single-column panel, about
 
 
 def _ledger_figure(
-    folder: ResultFolder, panels: tuple[Panel, ...], legend: bool, width: Width
+    folder: ResultFolder, panels: tuple[Panel, ...], legend: bool, width: Width,
+    paired: bool = False,
 ) -> Figure:
     metrics = {m.name: m for m in folder.domain_spec().metrics}
     runs = folder.summary
@@ -51,7 +60,19 @@ def _ledger_figure(
         raise FigureSkipped(f"summary.parquet has none of the columns {columns}")
     regimes = [r for r in folder.regimes if r in set(runs["regime"].astype(str))]
     colours = regime_colours(folder.regimes)
-    table = regime_means(runs, [s.column for p in drawn for s in p.series])
+    columns_drawn = [s.column for p in drawn for s in p.series]
+    if paired:
+        if len(regimes) < 2:
+            raise FigureSkipped("paired differences need at least two regimes")
+        reference = "none" if "none" in regimes else regimes[0]
+        frame = runs[["regime", "replication", *columns_drawn]].copy()
+        frame["regime"] = frame["regime"].astype(str)
+        table = paired_differences(frame, columns_drawn, reference).rename(
+            columns={"difference": "mean"})
+        regimes = [r for r in regimes if r != reference]
+        drawn = [replace(panel, zero_line=True) for panel in drawn]
+    else:
+        table = regime_means(runs, columns_drawn)
     if width == "single":  # two panels a row, each about 1.7 in wide
         columns = min(len(drawn), SINGLE_PANELS_PER_ROW)
     elif len(drawn) <= PANELS_PER_ROW:
@@ -69,7 +90,7 @@ def _ledger_figure(
             grid = figure.subplots(rows, columns, squeeze=False).ravel()
             for spare in grid[len(drawn) :]:
                 spare.set_visible(False)
-            room = None
+            room = DOUBLE_COLUMN_IN / columns - DOUBLE_LABEL_IN
         any_interval = False
         for letter, axes, panel in zip(string.ascii_lowercase, grid, drawn, strict=False):
             ylabel = axis_label(panel, metrics, short=width == "single")
@@ -84,7 +105,15 @@ def _ledger_figure(
                 handles=series_handles(list(shown.values())), loc="outside upper center",
                 ncols=ncols,
             )  # fmt: skip
-        add_note(figure, folder.source_note() + interval_note(any_interval, folder.replications))
+        note = folder.source_note() + interval_note(any_interval, folder.replications)
+        if paired:
+            figure.suptitle(f"Difference from {regime_label(reference)}, paired by replication",
+                            fontsize="medium")  # fmt: skip
+            bars = "; bars: 95% t intervals of the paired differences"
+            note = (f"Each regime minus {regime_label(reference)}, paired by replication "
+                    "(same arrivals); "
+                    + note.replace("; bars: 95% t intervals over replications", bars))
+        add_note(figure, note)
     return figure
 
 
@@ -127,3 +156,23 @@ def harms(folder: ResultFolder | str, width: Width = "double") -> Figure:
     if not panels:
         raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
     return _ledger_figure(folder, panels, legend=False, width=width)
+
+
+def harm_differences(folder: ResultFolder | str, width: Width = "double") -> Figure:
+    """Each regime's paired difference from no target in every harm, with 95% intervals."""
+    column_width(width)
+    folder = load_folder(folder)
+    panels = folder.domain_spec().harm_panels
+    if not panels:
+        raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
+    return _ledger_figure(folder, panels, legend=False, width=width, paired=True)
+
+
+def gap_differences(folder: ResultFolder | str, width: Width = "double") -> Figure:
+    """Each regime's paired difference from no target on both ledgers, with 95% intervals."""
+    column_width(width)
+    folder = load_folder(folder)
+    panels = folder.domain_spec().gap_panels
+    if not panels:
+        raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
+    return _ledger_figure(folder, panels, legend=True, width=width, paired=True)

@@ -103,7 +103,8 @@ def set_fitted_ticks(axes: Axes, labels: Sequence[str], room_in: float) -> None:
     """Category tick labels at 0, 1, ...; fitted to a plotting area `room_in` wide.
 
     A label wider than its share of the room is wrapped at spaces; if a wrapped line is
-    still too wide, the labels are left whole and slanted at 45 degrees instead.
+    still too wide, the labels are left whole and set upright (read from below), where
+    each takes only a line's height of the room, so neighbours never overlap.
     """
     share = 0.9 * room_in / max(len(labels), 1)
     wrapped = [label.replace(" ", "\n") for label in labels]
@@ -112,8 +113,7 @@ def set_fitted_ticks(axes: Axes, labels: Sequence[str], room_in: float) -> None:
     elif all(text_width_in(line) <= share for label in wrapped for line in label.split("\n")):
         axes.set_xticks(range(len(labels)), wrapped)
     else:
-        axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right",
-                        rotation_mode="anchor")  # fmt: skip
+        axes.set_xticks(range(len(labels)), labels, rotation=90)
 
 
 def series_handles(series: Sequence[Series]) -> list[Line2D]:

@@ -23,7 +23,7 @@ from sim.domain import FigureSpec
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
 from sim.figures.emergence import emergence
 from sim.figures.gains import real_gain
-from sim.figures.ledgers import dashboard_gap, harms
+from sim.figures.ledgers import dashboard_gap, gap_differences, harm_differences, harms
 from sim.figures.regime_map import regime_map
 from sim.figures.style import WIDTHS, Width, house_style
 from sim.figures.sweeps import sensitivity_bars, sweep_heatmap
@@ -43,6 +43,8 @@ SINGLE = frozenset({"run", "compare"})
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("dashboard_gap", dashboard_gap, SINGLE),
     FigureSpec("harms", harms, SINGLE),
+    FigureSpec("dashboard_gap_differences", gap_differences, frozenset({"compare"})),
+    FigureSpec("harm_differences", harm_differences, frozenset({"compare"})),
     FigureSpec("emergence", emergence, SINGLE),
     FigureSpec("real_gain", real_gain, frozenset({"compare"}),
                applies=lambda domain: domain.gain is not None),
