@@ -240,6 +240,7 @@ def test_hospital_app_in_browser(tmp_path):
     with _app_page("hospital", tmp_path) as (page, errors):
         page.get_by_text("Day 0 of 182").wait_for(timeout=30_000)
         assert "Regime: kpi" in page.content()
+        page.wait_for_function("document.title === 'Goodhart A&E'", timeout=10_000)
         before = _plots(page)
         assert len(before) == 3, "the ledger, histogram and lever plots"
 
@@ -291,3 +292,20 @@ def test_courts_app_in_browser(tmp_path):
         assert "Backlog:" in page.content()
         assert not errors, errors
         page.screenshot(path=str(tmp_path / "courts_app.png"))
+
+
+def test_the_launcher_fetches_missing_assets_or_names_the_command(monkeypatch):
+    pytest.importorskip("solara")
+    from sim.apps import assets
+
+    fetched = []
+    monkeypatch.setattr(assets, "missing", lambda: ["a@1", "b@2"])
+    monkeypatch.setattr(assets, "fetch", lambda spec, npm: fetched.append(spec))
+    monkeypatch.setattr(assets.shutil, "which", lambda name: "/usr/bin/npm")
+    lines: list[str] = []
+    assert assets.ensure(lines.append) == [] and fetched == ["a@1", "b@2"]
+
+    monkeypatch.setattr(assets.shutil, "which", lambda name: None)  # offline and no npm
+    lines.clear()
+    assert assets.ensure(lines.append) == ["a@1", "b@2"]
+    assert "page stays blank" in lines[-1] and "-m sim.apps.assets" in lines[-1]

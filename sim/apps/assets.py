@@ -69,6 +69,42 @@ def fetch(spec: str, npm: str = "npm") -> Path:
     return target
 
 
+FETCH_COMMAND = f"{Path(sys.executable).name} -m sim.apps.assets"
+
+
+def ensure(log=print) -> list[str]:
+    """Fetch what is missing, if npm is here; return what is still missing, saying so.
+
+    Called by the app launcher before it starts the server, so the page works offline
+    after the first launch on a machine that could reach the npm registry once. What it
+    cannot fetch it names, with the one command to run once the registry can be reached;
+    until then the page loads its assets from solara's CDN, or stays blank offline.
+    """
+    try:
+        todo = missing()
+    except (ImportError, OSError) as error:
+        log(f"goodhart: warning: cannot check solara's web assets ({error})")
+        return []
+    if not todo:
+        return []
+    npm = shutil.which("npm")
+    still = list(todo)
+    if npm is not None:
+        log(f"fetching solara's web assets for offline use ({len(todo)} packages, once)")
+        for spec in todo:
+            try:
+                fetch(spec, npm)
+                still.remove(spec)
+            except (subprocess.SubprocessError, OSError, StopIteration, tarfile.TarError):
+                pass
+    if still:
+        log(f"goodhart: warning: {len(still)} of solara's web asset packages are not cached "
+            f"({', '.join(still)}): without network access to solara's CDN the page stays "
+            f"blank. Fetch them once with: {FETCH_COMMAND}"
+            + ("" if npm else " (needs npm: e.g. apt install npm)"))  # fmt: skip
+    return still
+
+
 def main() -> int:
     """Fill the cache; exit status 1 if a package could not be fetched."""
     todo = missing()

@@ -28,6 +28,7 @@ from mesa.visualization.utils import update_counter
 from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
 from sim.domain import Domain
 from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.figures.style import OKABE_ITO
 from sim.registry import get_domain
 
 _tokens = itertools.count(1)
@@ -153,6 +154,7 @@ class Snapshot:
     day: float
     days: float
     regime: str
+    warmup: float
     ledger: pd.DataFrame = field(repr=False)  # index day; columns measured, true, ...
     levers: pd.DataFrame = field(repr=False)  # index day; one column per lever
     histogram: Histogram = field(repr=False)
@@ -231,7 +233,7 @@ class DayStepping:
                 self._ledger = self.app_spec.ledger(rows)
                 self._levers = lever_means(rows)
         return Snapshot(
-            day=self.day, days=self.days,
+            day=self.day, days=self.days, warmup=self.warmup_days,
             regime=self.regime_name, ledger=self._ledger, levers=self._levers,
             histogram=self.app_spec.histogram(self),
             notes=tuple(self.app_spec.notes(self, self._ledger)),
@@ -266,22 +268,33 @@ def app_model(domain_name: str) -> type:
 
 
 # ---- plots ----------------------------------------------------------------------------------
-def _figure() -> tuple[Figure, Any]:
+#: the publication palette (Okabe-Ito): the dashboard orange, what happened blue (as in the
+#: gain figure); levers in the remaining colours, never those two
+MEASURED_COLOUR, TRUE_COLOUR = OKABE_ITO["orange"], OKABE_ITO["blue"]
+LEVER_COLOURS = tuple(OKABE_ITO[name] for name in (
+    "vermilion", "bluish_green", "reddish_purple", "sky_blue", "yellow", "black"))  # fmt: skip
+
+
+def _figure(board: Snapshot | None = None) -> tuple[Figure, Any]:
+    """A plot's figure and axes, the warm-up (left out of every summary) shaded grey."""
     fig = Figure(figsize=(6.4, 4.0), dpi=90, layout="constrained")
-    return fig, fig.subplots()
+    ax = fig.subplots()
+    if board is not None and board.warmup > 0:
+        ax.axvspan(0, board.warmup, color="#DDDDDD", alpha=0.6, linewidth=0, label="warm-up")
+    return fig, ax
 
 
 def ledger_figure(board: Snapshot, panels: Panels) -> Figure:
     """Both ledgers over time, one point per decision period."""
-    fig, ax = _figure()
+    fig, ax = _figure(board)
     frame = board.ledger
     if len(frame):
-        ax.plot(frame.index, frame["measured"], marker="o", ms=3, color="tab:blue",
+        ax.plot(frame.index, frame["measured"], marker="o", ms=3, color=MEASURED_COLOUR,
                 label=panels.measured_label)  # fmt: skip
-        ax.plot(frame.index, frame["true"], marker="o", ms=3, color="tab:red",
+        ax.plot(frame.index, frame["true"], marker="o", ms=3, color=TRUE_COLOUR,
                 label=panels.true_label)  # fmt: skip
         if panels.shade_gap:
-            ax.fill_between(frame.index, frame["measured"], frame["true"], color="tab:orange",
+            ax.fill_between(frame.index, frame["measured"], frame["true"], color=MEASURED_COLOUR,
                             alpha=0.15, label="gap")  # fmt: skip
     if panels.target is not None:
         ax.axhline(panels.target, color="grey", ls="--", lw=1, label=panels.target_label)
@@ -308,8 +321,8 @@ def histogram_figure(board: Snapshot, panels: Panels) -> Figure:
     fig, ax = _figure()
     h = board.histogram
     for counts, colour, label in (
-        (h.measured, "tab:blue", panels.histogram_measured),
-        (h.true, "tab:red", panels.histogram_true),
+        (h.measured, MEASURED_COLOUR, panels.histogram_measured),
+        (h.true, TRUE_COLOUR, panels.histogram_true),
     ):
         n = int(counts.sum())
         heights = 100.0 * counts / max(n, 1) if panels.histogram_shares else counts
@@ -325,11 +338,14 @@ def histogram_figure(board: Snapshot, panels: Panels) -> Figure:
 
 def lever_figure(board: Snapshot) -> Figure:
     """Mean lever settings over units, one point per decision period."""
-    fig, ax = _figure()
+    fig, ax = _figure(board)
     frame = board.levers
     if len(frame):
-        for name in frame.columns:
-            ax.plot(frame.index, frame[name], marker=".", label=name.replace("_", " "))
+        for index, name in enumerate(frame.columns):
+            colour = LEVER_COLOURS[index % len(LEVER_COLOURS)]
+            style = ("-", "--", ":")[index // len(LEVER_COLOURS) % 3]
+            ax.plot(frame.index, frame[name], marker=".", color=colour, linestyle=style,
+                    label=name.replace("_", " "))  # fmt: skip
         fig.legend(fontsize=8, loc="outside lower center", ncol=4)
     else:
         ax.text(0.5, 0.5, "no decision period yet", ha="center", transform=ax.transAxes)
@@ -447,4 +463,8 @@ def app(domain: str, scenario_path: str | Path | None = None, **settings: Any) -
 def ServedPage(domain: str):
     """The app of `domain` as the solara server shows it: one model per browser session."""
     params = solara.use_memo(lambda: viz_params(domain), dependencies=[domain])
-    return AppView(app_model(domain), params, app_spec(domain).title)
+    title = app_spec(domain).title
+    with solara.Column(margin=0) as page:
+        solara.Title(title)  # the browser tab's
+        AppView(app_model(domain), params, title)
+    return page

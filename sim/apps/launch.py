@@ -55,6 +55,9 @@ def launch(
     Raises ValueError for an unknown domain and RuntimeError if the server fails.
     """
     command = server_command(domain, host, port, open_browser)
+    from sim.apps.assets import ensure
+
+    ensure(lambda line: print(line, file=sys.stderr, flush=True))
     print(f"Goodhart {domain} app: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     server = subprocess.Popen(command.args, env={**os.environ, **command.env})
     previous = None

@@ -92,6 +92,10 @@ def notes(model: Any, ledger: pd.DataFrame) -> tuple[str, ...]:
         f"{last['measured']:.0f} days, mean age of the backlog "
         f"{last['true']:.0f} days",
         f"Backlog: {int(last['backlog'])} cases, {last['over_1y_pct']:.1f}% over a year old",
+        "The two lines measure different cases: the dashboard's time to trial is that of "
+        "the trials started (at first, old cases of the initial backlog, so it opens above "
+        "the backlog's age); the truth is the age of the cases still waiting. The shaded "
+        "warm-up is left out of every summary.",
     )
 
 
