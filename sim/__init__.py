@@ -27,6 +27,7 @@ _PUBLIC = {
     "load_scenario": "sim.experiments.scenario",
     "Comparison": "sim.experiments.folders",
     "write_comparison": "sim.experiments.folders",
+    "parameters": "sim.experiments.parameters",
     "get_domain": "sim.registry",
     "domain_names": "sim.registry",
 }

@@ -26,6 +26,7 @@ from sim.experiments.output import (
     unique_folder,
     write_json,
 )
+from sim.experiments.parameters import parameters
 from sim.experiments.runner import (
     ResultsWarning,
     only_regimes,
@@ -192,6 +193,14 @@ def _parser() -> argparse.ArgumentParser:
         "Markdown to FILE (the repository's: docs/metrics.md)",
     )  # fmt: skip
 
+    settable = sub.add_parser(
+        "params", help="every parameter of a scenario by dotted name: value, type, bounds",
+    )  # fmt: skip
+    settable.add_argument("scenario", help="scenario file (TOML)")
+    settable.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                          help="override a parameter first, as in run")  # fmt: skip
+    settable.add_argument("--match", help="only names containing this text, e.g. beds")
+
     shown = sub.add_parser("app", help="start the interactive app of a domain in a browser")
     shown.add_argument("domain", choices=domain_names())
     shown.add_argument("--host", default="127.0.0.1", help="default: localhost only")
@@ -241,6 +250,7 @@ EXAMPLES = """examples:
   goodhart analyse results/ae_four_hour/sweep-grid-DATE
   goodhart figures results/ae_four_hour/compare-DATE --width both
   goodhart metrics hospital
+  goodhart params scenarios/ae_four_hour.toml --match beds
   goodhart app hospital
 
 each command's own options: goodhart COMMAND --help"""
@@ -385,6 +395,24 @@ def metrics_glossary() -> str:
             "the warm-up) and go beside a rate (per 1,000 attendances, per 100 convictions, "
             "per centre-year), so runs of different lengths and systems compare.")  # fmt: skip
     return "\n".join([head, "", *(get_domain(name).glossary() for name in domain_names())])
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print every settable parameter of a scenario (the names --set and sweeps take)."""
+    scenario = resolve(args.scenario, dict(parse_assignment(s) for s in args.set))
+    table = parameters(scenario)
+    if args.match:
+        table = table[table["name"].str.contains(args.match, regex=False)]
+    table = table.assign(
+        range=[f"{'' if pd.isna(lo) else f'{lo:g}'} to {'' if pd.isna(hi) else f'{hi:g}'}"
+               if not (pd.isna(lo) and pd.isna(hi)) else "" for lo, hi in
+               zip(table["low"], table["high"], strict=True)],
+        description=table["description"].str.slice(0, 70),
+    )  # fmt: skip
+    with pd.option_context("display.width", 220, "display.max_colwidth", 70,
+                           "display.max_rows", 1000):  # fmt: skip
+        print(table[["name", "value", "type", "range", "description"]].to_string(index=False))
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -590,7 +618,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     """Run the chosen command; turn refusals into one line and an exit status."""
     commands = {"run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep,
                 "analyse": cmd_analyse, "validate": cmd_validate, "figures": cmd_figures,
-                "app": cmd_app, "metrics": cmd_metrics, "warmup": cmd_warmup,
+                "app": cmd_app, "metrics": cmd_metrics, "params": cmd_params, "warmup": cmd_warmup,
                 "calibrate": cmd_calibrate}  # fmt: skip
     try:
         _cap_workers(args)

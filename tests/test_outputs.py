@@ -91,3 +91,26 @@ def test_the_metrics_glossary_in_docs_is_up_to_date():
     for name in sim.domain_names():
         for metric in get_domain(name).metrics:
             assert f"| `{metric.name}` |" in generated
+
+
+@pytest.mark.parametrize("file", ["ae_four_hour.toml", "courts_time_to_trial.toml"])
+def test_every_listed_parameter_can_be_set_by_its_name(file):
+    """The list is the schema's: each name takes its own value back as an override."""
+    from sim.experiments.scenario import with_overrides
+
+    scenario = sim.load_scenario(ROOT / "scenarios" / file)
+    table = sim.parameters(scenario)
+    assert len(table) > 100 and table["name"].is_unique
+    for name, value in zip(table["name"], table["value"], strict=True):
+        assert with_overrides(scenario, {name: value}) == scenario, name
+    bounded = table.set_index("name")
+    row = bounded.loc["days"]
+    assert (row["low"], row["high"], row["type"]) == (0.0, 36500.0, "float")
+
+
+def test_params_lists_names_values_and_ranges(capsys):
+    assert main(["params", str(ROOT / "scenarios" / "ae_four_hour.toml"), "--match",
+                 "eds.3.beds"]) == 0  # fmt: skip
+    line = capsys.readouterr().out.splitlines()[1].split()
+    beds = sim.load_scenario(ROOT / "scenarios" / "ae_four_hour.toml").params.eds[3].beds
+    assert line[:5] == ["hospital.eds.3.beds", str(beds), "int", "0", "to"]
