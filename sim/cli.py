@@ -122,6 +122,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     many.add_argument("--no-figures", action="store_true", help="skip writing the figures")
     many.add_argument(
+        "--tables", action="store_true",
+        help="also write the per-entity tables (one row per patient or case: hundreds of MB "
+        "for the default job; the figures need only the binned histograms.parquet)",
+    )  # fmt: skip
+    many.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1,
         help="parallel processes (results are identical for any number)",
     )  # fmt: skip
@@ -326,7 +331,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError(f"replications: must be >= 1, got {reps}")
     out = Path(args.out) if args.out else _default_out(scenario.name, "compare")
     done = write_comparison(scenario, out, reps, days=args.days, seed=args.seed,
-                            workers=args.workers, overrides=overrides)  # fmt: skip
+                            workers=args.workers, overrides=overrides,
+                            tables=args.tables)  # fmt: skip
     _print_ledgers(done.runs, scenario.domain)
     if done.differences is not None:
         print(f"\nPaired differences from '{done.reference}' (same arrivals): mean [95% CI]")

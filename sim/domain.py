@@ -190,6 +190,9 @@ class Domain:
         scenario: the default scenario file, what the model builds when given none.
         events: from the parameters, the scenario's dated events as (what, day), so a run
             that ends before one is warned about.
+        histograms: from a run's tables, warm-up and days, binned counts (columns
+            ``series``, ``bin``, ``count``) that a comparison stores instead of its
+            per-entity tables, and that the domain's figures draw from; None if none.
         levers: every lever its decision-makers can set.
         metrics: the metric catalogue of its run summary.
         measures: what a regime may watch (the measure catalogue regimes are checked by).
@@ -231,6 +234,7 @@ class Domain:
     model: type | None = None
     scenario: Path | None = None
     events: Callable[[Any], Sequence[tuple[str, float]]] = field(default=lambda params: ())
+    histograms: Callable[[Mapping[str, pd.DataFrame], float, float], pd.DataFrame] | None = None
     time_unit: str = "days"
     seconds_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 1.0)
     bytes_per_run: Callable[[Any, float], float] = field(default=lambda params, days: 0.0)

@@ -139,7 +139,8 @@ def test_run_records_seed_and_overrides(tiny, tmp_path, capsys):
 
 def test_compare_writes_every_regime_and_replication(tiny, tmp_path, capsys):
     out = tmp_path / "cmp"
-    argv = ["compare", str(tiny), "--replications", "2", "--workers", "1", "--out", str(out)]
+    argv = ["compare", str(tiny), "--replications", "2", "--workers", "1", "--tables",
+            "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     stdout = capsys.readouterr().out
 
@@ -175,6 +176,16 @@ def test_compare_writes_every_regime_and_replication(tiny, tmp_path, capsys):
     np.testing.assert_array_equal(arrivals[("kpi", 0)], arrivals[("none", 0)])
     np.testing.assert_array_equal(arrivals[("kpi", 1)], arrivals[("none", 1)])
     assert not np.array_equal(arrivals[("kpi", 0)][:50], arrivals[("kpi", 1)][:50])
+    # the binned histograms always written equal those made from the patients
+    from sim.figures.data import load_folder
+
+    stored = pd.read_parquet(out / "histograms.parquet")
+    (out / "histograms.parquet").unlink()
+    remade = load_folder(out).histograms()
+    key = ["regime", "replication", "series", "bin"]
+    assert_frame_equal(stored.sort_values(key).reset_index(drop=True)[[*key, "count"]],
+                       remade.sort_values(key).reset_index(drop=True)[[*key, "count"]],
+                       check_dtype=False)  # fmt: skip
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["replications"] == 2 and manifest["regimes"] == ["kpi", "none"]
@@ -411,3 +422,17 @@ def test_runs_that_would_not_fit_in_memory_are_refused_before_they_start(
     assert "fewer days, fewer workers or a smaller system" in err and not out.exists()
     monkeypatch.setattr("sim.experiments.resources.available_memory", lambda: 1.1 * needed)
     assert main([command[0], str(tiny), *command[1:], "--out", str(out)]) == 0
+
+
+def test_compare_writes_binned_histograms_not_a_row_per_patient_unless_asked(tiny, tmp_path):
+    out = tmp_path / "small"
+    assert main(["compare", str(tiny), "--no-figures", "--out", str(out)]) == 0
+    assert not (out / "patients.parquet").exists()
+    counts = pd.read_parquet(out / "histograms.parquet")
+    assert set(counts["series"]) == {"admitted/measured_min", "admitted/true_min",
+                                     "discharged/measured_min", "discharged/true_min"}
+    patients = sum(run(tiny, regime=r, replication=k).summary["patients"]
+                   for r in ("kpi", "none") for k in (0, 1))  # fmt: skip
+    departed = counts[counts["series"].str.endswith("true_min")]["count"].sum()
+    assert 0.9 * patients <= departed <= patients  # every counted patient who left
+    assert json.loads((out / "manifest.json").read_text())["per_entity_tables"] is False

@@ -113,7 +113,8 @@ def test_a_toy_domain_runs_end_to_end_without_touching_shared_code(toy, tmp_path
     stepped.run_model()
     assert stepped.summary == one.summary and stepped.steps == 60
 
-    done = write_comparison(load_scenario(toy), tmp_path / "compare", 2, progress=False)
+    done = write_comparison(load_scenario(toy), tmp_path / "compare", 2, progress=False,
+                            tables=True)  # fmt: skip
     assert set(done.runs["regime"]) == {"kpi", "none"}
     assert (done.folder / "customers.parquet").exists()
     report = make_figures(done.folder, formats=("png",))

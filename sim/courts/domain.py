@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.courts.agents import ALL_LEVERS
+from sim.courts.histograms import histograms
 from sim.courts.measures import MEASURES
 from sim.courts.model import CourtModel
 from sim.courts.params import CourtParams
@@ -181,6 +182,7 @@ DOMAIN = Domain(
     seconds_per_run=seconds_per_run,
     bytes_per_run=bytes_per_run,
     events=events,
+    histograms=histograms,
     sensitivity_output="backlog_over_1y_pct",
     warmup_series=warmup_series,
     observe=_observe,

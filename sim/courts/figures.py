@@ -8,11 +8,11 @@ backlog's age profile grows a tail.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.courts.histograms import BIN_DAYS, EDGES
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
-from sim.figures.plots import regime_handles, step_histogram
+from sim.figures.plots import regime_handles
 from sim.figures.style import (
     DOUBLE_COLUMN_IN,
     SINGLE_COLUMN_IN,
@@ -27,27 +27,15 @@ from sim.figures.style import (
     regime_label,
 )
 
-BIN_DAYS = 30.0
-COLUMNS = ["regime", "replication", "received_day", "ptph_day", "trial_start_day", "outcome"]
 YEAR_LINES = ((365.0, "1 y"), (730.0, "2 y"))
 
 
-def _bins(values: list[np.ndarray]) -> np.ndarray:
-    """30-day bins from 0 to past the largest value (at least a year)."""
-    largest = max((float(np.max(v)) for v in values if len(v)), default=0.0)
-    top = max(365.0, np.ceil(largest / BIN_DAYS) * BIN_DAYS)
-    return np.arange(0.0, top + BIN_DAYS, BIN_DAYS)
-
-
-def _awaiting_trial(cases: pd.DataFrame, days: float) -> pd.DataFrame:
-    """Cases awaiting trial at the end: past the plea hearing, not tried, not concluded."""
-    last_day = days - 1.0  # the model's last simulated day
-    waiting = (
-        (cases["outcome"].astype(str) == "still open")
-        & cases["trial_start_day"].isna()
-        & (cases["ptph_day"] <= last_day)
-    )
-    return cases[waiting]
+def _shown_edges(series: list[np.ndarray]) -> np.ndarray:
+    """Bin edges from 0 to past the last bin any series fills (at least a year)."""
+    filled = [np.flatnonzero(counts[:-1]) for counts in series]
+    last = max((int(f[-1]) for f in filled if len(f)), default=0)
+    top = max(365.0, (last + 1) * BIN_DAYS)
+    return EDGES[: int(top / BIN_DAYS) + 1]
 
 
 def time_to_trial(folder: ResultFolder | str, width: Width = "double") -> Figure:
@@ -62,26 +50,21 @@ def time_to_trial(folder: ResultFolder | str, width: Width = "double") -> Figure
     folder = load_folder(folder)
     if folder.domain != "courts":
         raise FigureSkipped("time to trial is a Crown Court figure")
-    cases = folder.table("cases", COLUMNS)
-    missing = sorted(set(COLUMNS) - set(cases.columns))
-    if missing:
-        raise FigureSkipped(f"cases.parquet lacks the columns {missing}")
-    cases = cases.assign(regime=cases["regime"].astype(str))
-    regimes = [r for r in folder.regimes if r in set(cases["regime"])]
+    counts = folder.histograms()  # binned days of each run (no per-case table needed)
+    counts = counts.assign(regime=counts["regime"].astype(str))
+    regimes = [r for r in folder.regimes if r in set(counts["regime"])]
     colours = regime_colours(folder.regimes)
-    started = cases[cases["trial_start_day"] >= folder.warmup_days]
-    delays = {
-        r: (started["trial_start_day"] - started["received_day"])[started["regime"] == r]
-        .to_numpy(dtype=float) for r in regimes
-    }  # fmt: skip
-    backlog = _awaiting_trial(cases, folder.days)
-    ages = {
-        r: (folder.days - backlog["received_day"])[backlog["regime"] == r].to_numpy(dtype=float)
-        for r in regimes
-    }
-    if not any(len(v) for v in delays.values()) and not any(len(v) for v in ages.values()):
+    pooled = counts.groupby(["series", "regime", "bin"], sort=False)["count"].sum()
+
+    def series(name: str) -> dict[str, np.ndarray]:
+        present = pooled.loc[name] if name in pooled.index.get_level_values(0) else None
+        return {r: present.loc[r].sort_index().to_numpy(dtype=float) for r in regimes
+                if present is not None and r in present.index.get_level_values(0)}  # fmt: skip
+
+    delays, ages = series("delay"), series("backlog_age")
+    if not any(v.sum() for v in delays.values()) and not any(v.sum() for v in ages.values()):
         raise FigureSkipped("no trial started after the warm-up and no case awaits trial")
-    runs = cases.groupby("regime")["replication"].nunique()
+    runs = counts.groupby("regime")["replication"].nunique()
     single = width == "single"
     with house_style():
         if single:
@@ -90,20 +73,20 @@ def time_to_trial(folder: ResultFolder | str, width: Width = "double") -> Figure
         else:
             figure = new_figure(DOUBLE_COLUMN_IN, 2.7)
             left, right = figure.subplots(1, 2)
-        bins = _bins(list(delays.values()))
-        for regime in regimes:
-            if len(delays[regime]):
-                step_histogram(left, delays[regime], bins, colours[regime],
-                               100.0 / len(delays[regime]))  # fmt: skip
+        bins = _shown_edges(list(delays.values()))
+        for regime, values in delays.items():
+            if values.sum() > 0:
+                left.stairs(100.0 * values[: len(bins) - 1] / values.sum(), bins,
+                            color=colours[regime], linewidth=1.0)  # fmt: skip
         left.set_xlabel("Time from receipt to trial (days)")
         left.set_ylabel("Trials started\n(% per 30 days)" if single
                         else "Trials started (% per 30 days)")  # fmt: skip
         left.set_title("(a) Time to trial", loc="left", fontweight="bold")
-        bins = _bins(list(ages.values()))
-        for regime in regimes:
-            if len(ages[regime]):
-                step_histogram(right, ages[regime], bins, colours[regime],
-                               1.0 / max(int(runs.get(regime, 1)), 1))  # fmt: skip
+        bins = _shown_edges(list(ages.values()))
+        for regime, values in ages.items():
+            if values.sum() > 0:
+                right.stairs(values[: len(bins) - 1] / max(int(runs.get(regime, 1)), 1), bins,
+                             color=colours[regime], linewidth=1.0)  # fmt: skip
         right.set_xlabel("Age of case at end of run (days)")
         right.set_ylabel("Cases awaiting trial\n(per run, per 30 days)")
         right.set_title("(b) Backlog age profile", loc="left", fontweight="bold")

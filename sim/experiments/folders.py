@@ -46,14 +46,18 @@ def write_comparison(
     overrides: dict[str, Any] | None = None,
     progress: bool = True,
     observe: Callable[[RunResult], None] | None = None,
+    tables: bool = False,
 ) -> Comparison:
     """Run every regime over replications (common random numbers) into folder `out`.
 
-    Writes `summary.parquet` (one row per run), every run's tables (per-entity tables
-    streamed, the others concatenated), `regimes.csv`, `differences.csv` (paired with
-    'none', or the first regime), `gains.csv` (how much of each regime's measured gain is
-    real, where the domain declares the split) and `manifest.json`, atomically. `observe`
-    is called with each finished run before its tables are dropped.
+    Writes `summary.parquet` (one row per run), every run's small tables (decisions,
+    periods, ...), `histograms.parquet` (the binned counts the domain's figures draw from,
+    where it declares them), `regimes.csv`, `differences.csv` (paired with 'none', or the
+    first regime), `gains.csv` (how much of each regime's measured gain is real, where the
+    domain declares the split) and `manifest.json`, atomically. With `tables`, the
+    per-entity tables (one row per patient or case: hundreds of MB for the default job)
+    are streamed to their own files too. `observe` is called with each finished run
+    before its tables are dropped.
     """
     if replications < 1:
         raise ScenarioError(f"replications: must be >= 1, got {replications}")
@@ -62,6 +66,7 @@ def write_comparison(
     small: dict[str, list[pd.DataFrame]] = {}
     out = Path(out)
     streamed = domain.streamed_tables  # per-entity tables, too large to hold for many runs
+    binned: list[pd.DataFrame] = []
     with output_folder(out) as folder:
         writers: dict[str, pq.ParquetWriter] = {}
         try:
@@ -70,9 +75,15 @@ def write_comparison(
                     observe(result)
                 rows.append({"regime": result.regime, "replication": result.replication,
                              **result.summary})  # fmt: skip
+                if domain.histograms is not None:
+                    counts = domain.histograms(result.tables, warmup_days(scenario, result.days),
+                                               result.days)  # fmt: skip
+                    binned.append(tagged(result, counts))
                 for name, table in result.tables.items():
                     if name not in streamed:  # small tables whose columns vary by regime
                         small.setdefault(name, []).append(tagged(result, table))
+                        continue
+                    if not tables:
                         continue
                     data = pa.Table.from_pandas(tagged(result, table), preserve_index=False)
                     if name not in writers:
@@ -81,8 +92,11 @@ def write_comparison(
         finally:
             for writer in writers.values():
                 writer.close()
-        for name, tables in small.items():
-            pd.concat(tables, ignore_index=True).to_parquet(folder / f"{name}.parquet", index=False)
+        for name, parts in small.items():
+            pd.concat(parts, ignore_index=True).to_parquet(folder / f"{name}.parquet", index=False)
+        if binned:
+            pd.concat(binned, ignore_index=True).to_parquet(folder / "histograms.parquet",
+                                                            index=False)  # fmt: skip
         runs = pd.DataFrame(rows)
         runs.to_parquet(folder / "summary.parquet", index=False)
         metrics = list(domain.headline)
@@ -102,6 +116,6 @@ def write_comparison(
             replications=replications, days=days or scenario.days,
             warmup_days=warmup_days(scenario, days or scenario.days),
             regimes=list(scenario.regimes), overrides=overrides or {},
-            common_random_numbers=True,
+            common_random_numbers=True, per_entity_tables=tables,
         ))  # fmt: skip
     return Comparison(out, runs, table, diffs, reference, gains)

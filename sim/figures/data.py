@@ -131,6 +131,30 @@ class ResultFolder:
             raise FigureSkipped(f"{file.name} has none of the columns {columns}")
         return pd.read_parquet(file, columns=wanted)
 
+    def histograms(self) -> pd.DataFrame:
+        """The domain's binned counts per run: regime, replication, series, bin, count.
+
+        Read from ``histograms.parquet``, or made from the per-entity table. Raises
+        FigureSkipped if the folder has neither.
+        """
+        file = self.path / "histograms.parquet"
+        if file.is_file():
+            return pd.read_parquet(file)
+        domain = self.domain_spec()
+        names = sorted(domain.streamed_tables)
+        if domain.histograms is None or not names:
+            raise FigureSkipped(f"no binned histograms for the '{self.domain}' domain")
+        entities = self.table(names[0])
+        frames = [
+            domain.histograms({names[0]: group}, self.warmup_days, self.days).assign(
+                regime=str(regime), replication=replication)
+            for (regime, replication), group in entities.groupby(
+                ["regime", "replication"], observed=True, sort=False)
+        ]  # fmt: skip
+        if not frames:
+            raise FigureSkipped(f"{names[0]}.parquet has no rows")
+        return pd.concat(frames, ignore_index=True)
+
     @cached_property
     def summary(self) -> pd.DataFrame:
         """One row per finished run: regime, replication and every summary metric.

@@ -24,6 +24,7 @@ from sim.domain import (
 from sim.domain import lever_metrics as _lever_metrics
 from sim.hospital.agents import ALL_LEVERS
 from sim.hospital.arrivals import MINUTES_PER_DAY
+from sim.hospital.histograms import histograms
 from sim.hospital.measures import MEASURES
 from sim.hospital.model import HospitalModel
 from sim.hospital.params import HospitalParams
@@ -190,6 +191,7 @@ DOMAIN = Domain(
     seconds_per_run=seconds_per_run,
     bytes_per_run=bytes_per_run,
     events=events,
+    histograms=histograms,
     sensitivity_output="gap_4h_pct",
     warmup_series=warmup_series,
     gap_panels=GAP_PANELS,

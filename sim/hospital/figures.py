@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.figures.data import FigureSkipped, ResultFolder, load_folder
-from sim.figures.plots import regime_handles, step_histogram
+from sim.figures.plots import regime_handles
 from sim.figures.style import (
     DOUBLE_COLUMN_IN,
     SINGLE_COLUMN_IN,
@@ -26,11 +26,10 @@ from sim.figures.style import (
     regime_colours,
     regime_label,
 )
+from sim.hospital.histograms import EDGES, TOP_MIN
 
 THRESHOLD_MIN = 240.0
-BIN_MIN = 10.0
-MAX_MIN = 720.0
-COLUMNS = ["regime", "disposition", "measured_min", "true_min", "warmup"]
+MAX_MIN = TOP_MIN
 DISPOSITIONS = (("admitted", "Admitted"), ("discharged", "Discharged"))
 CLOCKS = (
     ("measured_min", "Measured clock\n(% of patients per 10 min)"),
@@ -55,20 +54,14 @@ def time_in_department(folder: ResultFolder | str, width: Width = "double") -> F
     folder = load_folder(folder)
     if folder.domain != "hospital":
         raise FigureSkipped("time in department is an A&E figure")
-    patients = folder.table("patients", COLUMNS)
-    missing = sorted(set(COLUMNS) - {"warmup"} - set(patients.columns))
-    if missing:
-        raise FigureSkipped(f"patients.parquet lacks the columns {missing}")
-    if "warmup" in patients.columns:
-        patients = patients[~patients["warmup"].astype(bool)]
-    patients = patients.assign(
-        regime=patients["regime"].astype(str), disposition=patients["disposition"].astype(str)
-    )
-    regimes = [r for r in folder.regimes if r in set(patients["regime"])]
-    if not regimes or patients.empty:
-        raise FigureSkipped("patients.parquet has no patients after the warm-up")
+    counts = folder.histograms()  # binned stays of each run (no per-patient table needed)
+    counts = counts.assign(regime=counts["regime"].astype(str))
+    pooled = counts.groupby(["regime", "series", "bin"], sort=False)["count"].sum()
+    regimes = [r for r in folder.regimes if r in set(counts["regime"])]
+    if not regimes or pooled.sum() == 0:
+        raise FigureSkipped("no patient departed after the warm-up")
     colours = regime_colours(folder.regimes)
-    bins = np.arange(0.0, MAX_MIN + BIN_MIN, BIN_MIN)
+    bins = EDGES[:-1]  # drawn up to TOP_MIN; longer stays count in the percentages only
     single = width == "single"
     with house_style():
         figure = new_figure(SINGLE_COLUMN_IN, 3.9) if single else new_figure(DOUBLE_COLUMN_IN, 4.2)
@@ -76,12 +69,14 @@ def time_in_department(folder: ResultFolder | str, width: Width = "double") -> F
         for row, (clock, ylabel) in enumerate(SINGLE_CLOCKS if single else CLOCKS):
             for col, (disposition, title) in enumerate(DISPOSITIONS):
                 axes = grid[row, col]
-                group = patients[patients["disposition"] == disposition]
                 for regime in regimes:
-                    values = group.loc[group["regime"] == regime, clock].to_numpy(dtype=float)
-                    values = values[np.isfinite(values)]
-                    if len(values):
-                        step_histogram(axes, values, bins, colours[regime], 100.0 / len(values))
+                    key = (regime, f"{disposition}/{clock}")
+                    if key not in pooled.index.droplevel("bin"):
+                        continue
+                    series = pooled.loc[key].sort_index().to_numpy(dtype=float)
+                    if series.sum() > 0:
+                        axes.stairs(100.0 * series[:-1] / series.sum(), bins,
+                                    color=colours[regime], linewidth=1.0)  # fmt: skip
                 axes.axvline(THRESHOLD_MIN, color="#777777", linestyle="--", linewidth=0.7)
                 light_grid(axes)
                 if row == 0:
