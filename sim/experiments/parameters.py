@@ -25,7 +25,7 @@ def parameters(scenario: Scenario) -> pd.DataFrame:
     """One row per settable parameter: name, value, type, low, high, description.
 
     `low` and `high` are the schema's bounds (NaN where there is none); a value set outside
-    them is refused. Names index into lists (`hospital.eds.0.beds`) and into tables of
+    them is refused. Names index into lists (`DOMAIN.SITES.0.FIELD`) and into tables of
     named entries (`regimes.kpi.target`).
     """
     rows: list[dict[str, Any]] = []
