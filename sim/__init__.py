@@ -11,7 +11,9 @@ The names below load on first use, so `import sim` is quick and brings in only w
 used (statistics, sweeps and plotting load when first asked for).
 """
 
-from importlib import import_module, metadata
+from importlib import metadata
+
+from sim.lazy import lazy_names
 
 try:
     __version__ = metadata.version("goodhart")
@@ -35,14 +37,4 @@ _PUBLIC = {
 __all__ = ["__version__", *sorted(_PUBLIC)]
 
 
-def __getattr__(name: str):
-    """Load a public name (see `__all__`) from its module on first use."""
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'sim' has no attribute '{name}'")
-    value = getattr(import_module(_PUBLIC[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_PUBLIC})
+__getattr__, __dir__ = lazy_names("sim", _PUBLIC)

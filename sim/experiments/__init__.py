@@ -5,7 +5,7 @@ The public API of the experiments layer; notebooks and scripts import from here
 `sim.experiments.sweep.sweep` (the module keeps the name). Names load on first use.
 """
 
-from importlib import import_module
+from sim.lazy import lazy_names
 
 _PUBLIC = {
     "analyse": "sim.experiments.analysis",
@@ -30,14 +30,4 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 
-def __getattr__(name: str):
-    """Load a public name (see `__all__`) from its module on first use."""
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'sim.experiments' has no attribute '{name}'")
-    value = getattr(import_module(_PUBLIC[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_PUBLIC})
+__getattr__, __dir__ = lazy_names("sim.experiments", _PUBLIC)

@@ -129,6 +129,16 @@ def _centred_grid(figure: Figure, rows: int, columns: int, count: int) -> list[A
     return panels
 
 
+def _panels(folder: ResultFolder, kind: str) -> tuple[Panel, ...]:
+    """The domain's panels of a figure kind ("gap" or "harm"), or FigureSkipped."""
+    spec = folder.domain_spec()
+    panels = spec.gap_panels if kind == "gap" else spec.harm_panels
+    if not panels:
+        title = "dashboard-gap" if kind == "gap" else "harms"
+        raise FigureSkipped(f"no {title} figure for the '{folder.domain}' domain")
+    return panels
+
+
 def dashboard_gap(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Measured vs true performance by regime, with 95% intervals.
 
@@ -138,10 +148,7 @@ def dashboard_gap(folder: ResultFolder | str, width: Width = "double") -> Figure
     """
     column_width(width)
     folder = load_folder(folder)
-    panels = folder.domain_spec().gap_panels
-    if not panels:
-        raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, panels, legend=True, width=width)
+    return _ledger_figure(folder, _panels(folder, "gap"), legend=True, width=width)
 
 
 def harms(folder: ResultFolder | str, width: Width = "double") -> Figure:
@@ -152,27 +159,20 @@ def harms(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """
     column_width(width)
     folder = load_folder(folder)
-    panels = folder.domain_spec().harm_panels
-    if not panels:
-        raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, panels, legend=False, width=width)
+    return _ledger_figure(folder, _panels(folder, "harm"), legend=False, width=width)
 
 
 def harm_differences(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Each regime's paired difference from no target in every harm, with 95% intervals."""
     column_width(width)
     folder = load_folder(folder)
-    panels = folder.domain_spec().harm_panels
-    if not panels:
-        raise FigureSkipped(f"no harms figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, panels, legend=False, width=width, paired=True)
+    return _ledger_figure(folder, _panels(folder, "harm"), legend=False, width=width,
+                          paired=True)  # fmt: skip
 
 
 def gap_differences(folder: ResultFolder | str, width: Width = "double") -> Figure:
     """Each regime's paired difference from no target on both ledgers, with 95% intervals."""
     column_width(width)
     folder = load_folder(folder)
-    panels = folder.domain_spec().gap_panels
-    if not panels:
-        raise FigureSkipped(f"no dashboard-gap figure for the '{folder.domain}' domain")
-    return _ledger_figure(folder, panels, legend=True, width=width, paired=True)
+    return _ledger_figure(folder, _panels(folder, "gap"), legend=True, width=width,
+                          paired=True)  # fmt: skip
