@@ -20,16 +20,11 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
+_EXPERIMENTS = ("Comparison", "RunResult", "Scenario", "ScenarioError", "compare",
+                "load_scenario", "run", "write_comparison")
 _PUBLIC = {
-    "RunResult": "sim.experiments.runner",
-    "compare": "sim.experiments.runner",
-    "run": "sim.experiments.runner",
-    "Scenario": "sim.experiments.scenario",
-    "ScenarioError": "sim.experiments.scenario",
-    "load_scenario": "sim.experiments.scenario",
-    "Comparison": "sim.experiments.folders",
-    "write_comparison": "sim.experiments.folders",
-    "parameters": "sim.experiments.parameters",
+    **dict.fromkeys(_EXPERIMENTS, "sim.experiments"),  # itself loads each on first use
+    "parameters": "sim.experiments.parameters",  # the module shares the function's name
     "get_domain": "sim.registry",
     "domain_names": "sim.registry",
 }

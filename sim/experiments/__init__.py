@@ -13,7 +13,6 @@ _PUBLIC = {
     "SweepSpec": "sim.experiments.design",
     "Comparison": "sim.experiments.folders",
     "write_comparison": "sim.experiments.folders",
-    "parameters": "sim.experiments.parameters",
     "RunResult": "sim.experiments.runner",
     "compare": "sim.experiments.runner",
     "run": "sim.experiments.runner",

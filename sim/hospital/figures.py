@@ -29,7 +29,6 @@ from sim.figures.style import (
 from sim.hospital.histograms import EDGES, TOP_MIN
 
 THRESHOLD_MIN = 240.0
-MAX_MIN = TOP_MIN
 DISPOSITIONS = (("admitted", "Admitted"), ("discharged", "Discharged"))
 CLOCKS = (
     ("measured_min", "Measured clock\n(% of patients per 10 min)"),
@@ -87,10 +86,10 @@ def time_in_department(folder: ResultFolder | str, width: Width = "double") -> F
                     axes.set_ylabel(ylabel)
                 if row == 1:
                     axes.set_xlabel("Time (min)" if single else "Time in department (min)")
-                axes.set_xlim(0.0, MAX_MIN)
-                axes.set_xticks(np.arange(0.0, MAX_MIN + 1, 240.0 if single else 120.0))
+                axes.set_xlim(0.0, TOP_MIN)
+                axes.set_xticks(np.arange(0.0, TOP_MIN + 1, 240.0 if single else 120.0))
                 if single:
-                    axes.set_xticks(np.arange(120.0, MAX_MIN, 240.0), minor=True)
+                    axes.set_xticks(np.arange(120.0, TOP_MIN, 240.0), minor=True)
                 axes.set_ylim(bottom=0.0)
         ncols = len(regimes)
         if single:
