@@ -216,6 +216,9 @@ class Domain:
         gain: the measured, true and gap metrics of the quantity the regimes' dashboard
             shows, for "how much of the dashboard's gain is real" (None if the domain has
             no such pair).
+        capacity: the dotted name of the parameter that scales every site's capacity at
+            once (a factor, 1 = as listed), for the app's capacity control and for
+            exploratory designs; "" if the domain has none.
         app: the module holding the domain's interactive app (its `APP`, a
             `sim.apps.AppSpec`), or None.
         documentation: the domain's ODD description, relative to the repository root; it
@@ -247,6 +250,7 @@ class Domain:
     facts: Callable[[], tuple[Any, ...]] = tuple
     gain: GainSplit | None = None
     outcome: str = ""
+    capacity: str = ""
     app: str | None = None
     documentation: str = ""
 

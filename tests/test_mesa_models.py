@@ -107,3 +107,24 @@ def test_the_default_scenario_and_bad_options():
         HospitalModel(scenario=COURTS)
     with pytest.raises(TypeError, match="not both"):
         HospitalModel(model.params, regime="kpi")
+
+
+@pytest.mark.parametrize(("model_class", "scenario", "days"), CASES, ids=IDS)
+def test_one_capacity_setting_scales_every_site_as_the_per_site_overrides_do(
+    model_class, scenario, days
+):
+    domain = get_domain(model_class.DOMAIN)
+    loaded = sim.load_scenario(scenario)
+    scaled = loaded.params.model_copy(update={"capacity_scale": 1.3}).at_capacity()
+    per_site = {}
+    for section, sites in scaled.model_dump().items():
+        if isinstance(sites, list) and sites and isinstance(sites[0], dict):  # eds, centres
+            for i, site in enumerate(sites):
+                for name, value in site.items():
+                    if value != loaded.params.model_dump()[section][i][name]:
+                        per_site[f"{loaded.domain}.{section}.{i}.{name}"] = value
+    assert per_site, "the scale changed no site's capacity"
+    one = sim.run(scenario, regime="kpi", days=days, overrides={domain.capacity: 1.3})
+    each = sim.run(scenario, regime="kpi", days=days, overrides=per_site)
+    same(one.summary, each.summary)
+    assert one.summary != sim.run(scenario, regime="kpi", days=days).summary

@@ -15,7 +15,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, reduce
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,7 @@ def app_scenario(
     inspection_chance: float | None,
     gamers: float | None,
     capacity: float,
-    capacity_overrides: Callable[[Scenario, float], dict[str, Any]],
+    capacity_parameter: str,
 ) -> Scenario:
     """Load the scenario and apply the app's controls as validated overrides.
 
@@ -89,7 +89,10 @@ def app_scenario(
         overrides["audit.inspection_chance"] = float(inspection_chance)
     if gamers is not None and not math.isclose(gamers, gamer_share(scenario), abs_tol=1e-9):
         overrides["behaviour.gamer_share"] = float(gamers)
-    overrides.update(capacity_overrides(scenario, capacity))
+    if capacity != 1.0 and capacity_parameter:  # relative to the file's own scale
+        section, _, name = capacity_parameter.rpartition(".")
+        current = getattr(reduce(getattr, section.split("."), scenario), name)
+        overrides[capacity_parameter] = float(current * capacity)
     return with_overrides(scenario, overrides)
 
 
@@ -196,7 +199,7 @@ class DayStepping:
         capacity = float(capacity)
         scenario = app_scenario(
             scenario_path or spec.scenario, stakes=stakes, inspection_chance=inspection_chance,
-            gamers=gamers, capacity=capacity, capacity_overrides=spec.capacity_overrides,
+            gamers=gamers, capacity=capacity, capacity_parameter=get_domain(self.DOMAIN).capacity,
         )  # fmt: skip
         if scenario.domain != self.DOMAIN:
             raise ScenarioError(f"domain: this app needs '{self.DOMAIN}', got '{scenario.domain}'")

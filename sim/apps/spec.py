@@ -86,9 +86,6 @@ class AppSpec:
             ``scenarios/`` folder, `sim.domain.SCENARIOS`).
         capacity_note: what the capacity slider multiplies, in words, completing
             "Capacity: multiplies ..." (e.g. "clinicians, cubicles and beds").
-        capacity_overrides: given the loaded scenario and the capacity factor, the
-            overrides (dotted names, as in ``--set``) multiplying the scenario's capacity by
-            it; ``{}`` at a factor of 1.0, so the default controls give the scenario file.
         panels: given the model, the scenario (controls applied) and the regime's name,
             the titles and labels of the plots.
         ledger: given the period table so far (`model.period_rows` as a DataFrame, never
@@ -103,7 +100,6 @@ class AppSpec:
     title: str
     scenario: Path
     capacity_note: str
-    capacity_overrides: Callable[[Scenario, float], dict[str, Any]]
     panels: Callable[[Any, Scenario, str], Panels]
     ledger: Callable[[pd.DataFrame], pd.DataFrame]
     histogram: Callable[[Any], Histogram]

@@ -33,17 +33,6 @@ WINDOW_DAYS = 28.0  # the histogram shows trials started in the last four weeks
 _EDGES = np.arange(0.0, 3 * 365.0 + 1, 30.0)  # days, 30-day bins to three years
 
 
-def capacity_overrides(scenario: Scenario, factor: float) -> dict[str, Any]:
-    """Overrides multiplying every centre's courtrooms and sitting days by `factor`."""
-    if factor == 1.0:
-        return {}
-    result: dict[str, Any] = {}
-    for i, centre in enumerate(scenario.courts.centres):
-        result[f"courts.centres.{i}.courtrooms"] = max(1, round(centre.courtrooms * factor))
-        result[f"courts.centres.{i}.sitting_days_per_year"] = centre.sitting_days_per_year * factor
-    return result
-
-
 def panels(model: Any, scenario: Scenario, regime: str) -> Panels:
     """The plots' titles (the same whatever the regime)."""
     return Panels(
@@ -103,7 +92,6 @@ APP = AppSpec(
     title="Goodhart Crown Courts",
     scenario=SCENARIOS / "courts_time_to_trial.toml",
     capacity_note="courtrooms and sitting days",
-    capacity_overrides=capacity_overrides,
     panels=panels,
     ledger=ledger,
     histogram=histogram_now,

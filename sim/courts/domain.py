@@ -191,6 +191,7 @@ DOMAIN = Domain(
     figures=(FigureSpec("time_to_trial", _time_to_trial),),
     facts=_facts,
     outcome="backlog_over_1y_pct",
+    capacity="courts.capacity_scale",
     documentation="docs/courts_odd.md",
     app="sim.courts.app",
 )  # fmt: skip

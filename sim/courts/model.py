@@ -56,6 +56,7 @@ class CourtModel(ServiceModel):
         regime="kpi", rng=7, days=365)` (the options of `ServiceModel.inputs`).
         """
         params, settings, self.scenario_settings = self.inputs(params, settings, **scenario)
+        params = params.at_capacity()
         super().__init__(settings)
         self.params = params
         self._survey_rng, self._review_rng = self.streams["survey"], self.streams["review"]

@@ -50,6 +50,12 @@ class CourtParams(_Strict):
     """Parameters of a system of Crown Court centres."""
 
     centres: list[CentreParams] = Field(min_length=1, max_length=100)
+    capacity_scale: float = Field(
+        default=1.0, gt=0, le=10,
+        description="Multiplies every centre's courtrooms (rounded, at least 1) and sitting "
+        "days to scale the whole system's capacity at once; 1 = as listed (a "
+        "scenario-analysis setting, not an estimate).",
+    )  # fmt: skip
     offence_mix: PerOffence = Field(
         default=[0.36, 0.12, 0.22, 0.30], description="Shares of receipts by offence "
         "(assumption informed by MoJ Crown Court receipts by offence group)."
@@ -259,3 +265,17 @@ class CourtParams(_Strict):
         if len(set(names)) != len(names):
             raise ValueError(f"centre names must be unique, got {names}")
         return self
+
+    def at_capacity(self) -> CourtParams:
+        """These parameters with `capacity_scale` applied to every centre (and set back to 1)."""
+        factor = self.capacity_scale
+        if factor == 1.0:
+            return self
+        centres = [
+            centre.model_copy(update={
+                "courtrooms": max(1, round(centre.courtrooms * factor)),
+                "sitting_days_per_year": centre.sitting_days_per_year * factor,
+            })
+            for centre in self.centres
+        ]  # fmt: skip
+        return self.model_copy(update={"centres": centres, "capacity_scale": 1.0})

@@ -34,17 +34,6 @@ _EDGES = np.arange(0.0, 16 * 60.0 + 1, 30.0)  # minutes, 30-minute bins to 16 h
 _LOOKBACK_MIN = 30 * MINUTES_PER_DAY  # patients who arrived earlier have long left
 
 
-def capacity_overrides(scenario: Scenario, factor: float) -> dict[str, Any]:
-    """Overrides multiplying every ED's clinicians, cubicles and beds by `factor`."""
-    if factor == 1.0:
-        return {}
-    result = {}
-    for i, ed in enumerate(scenario.hospital.eds):
-        for name in ("clinicians_peak", "cubicles", "beds"):
-            result[f"hospital.eds.{i}.{name}"] = round(getattr(ed, name) * factor)
-    return result
-
-
 def panels(model: Any, scenario: Scenario, regime: str) -> Panels:
     """The plots' titles; the KPI target is drawn when the regime is the 4-hour KPI."""
     spec = scenario.regimes[regime]
@@ -110,7 +99,6 @@ APP = AppSpec(
     title="Goodhart A&E",
     scenario=SCENARIOS / "ae_four_hour.toml",
     capacity_note="clinicians, cubicles and beds",
-    capacity_overrides=capacity_overrides,
     panels=panels,
     ledger=ledger,
     histogram=histogram_now,

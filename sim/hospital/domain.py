@@ -200,6 +200,7 @@ DOMAIN = Domain(
     facts=_facts,
     gain=GainSplit("measured_4h_pct", "true_4h_pct", "gap_4h_pct"),
     outcome="mean_true_min",
+    capacity="hospital.capacity_scale",
     documentation="docs/hospital_odd.md",
     app="sim.hospital.app",
 )  # fmt: skip

@@ -49,6 +49,7 @@ class HospitalModel(ServiceModel):
         regime="kpi", rng=7, days=60)` (the options of `ServiceModel.inputs`).
         """
         params, settings, self.scenario_settings = self.inputs(params, settings, **scenario)
+        params = params.at_capacity()
         super().__init__(settings)
         self.params = params
         self.end_min = self.days * MINUTES_PER_DAY

@@ -7,7 +7,7 @@ values for Manchester Triage System categories 1 (immediate) to 5 (non-urgent).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -84,7 +84,15 @@ class DemandShock(_Strict):
 class HospitalParams(_Strict):
     """Parameters of a system of EDs. Defaults describe an English winter."""
 
+    SCALED: ClassVar[tuple[str, ...]] = ("clinicians_peak", "cubicles", "beds")
+
     eds: list[EDParams] = Field(min_length=1, max_length=100)
+    capacity_scale: float = Field(
+        default=1.0, gt=0, le=10,
+        description="Multiplies every ED's clinicians at peak, cubicles and inpatient beds "
+        "(each rounded to a whole number) to scale the whole system's capacity at once; "
+        "1 = as listed (a scenario-analysis setting, not an estimate).",
+    )  # fmt: skip
     report_threshold_min: float = Field(
         default=240.0,
         gt=0,
@@ -460,3 +468,15 @@ class HospitalParams(_Strict):
         if len(set(names)) != len(names):
             raise ValueError(f"ED names must be unique, got {names}")
         return self
+
+    def at_capacity(self) -> HospitalParams:
+        """These parameters with `capacity_scale` applied to every ED (and set back to 1)."""
+        if self.capacity_scale == 1.0:
+            return self
+        eds = [
+            ed.model_copy(update={
+                name: round(getattr(ed, name) * self.capacity_scale) for name in self.SCALED
+            })
+            for ed in self.eds
+        ]  # fmt: skip
+        return self.model_copy(update={"eds": eds, "capacity_scale": 1.0})
