@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     one = sub.add_parser("run", parents=[common], help="run one regime once")
+    one.add_argument("--tables", action="store_true", help=TABLES_HELP)
     one.add_argument(
         "--regime", help="one of the scenario's [regimes], e.g. kpi, okr or none (default: its "
         "first; an unknown name is refused with the scenario's list)",
@@ -121,11 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "--regimes", help="comma-separated regimes to run, e.g. kpi,okr,none (default: all)"
     )
     many.add_argument("--no-figures", action="store_true", help="skip writing the figures")
-    many.add_argument(
-        "--tables", action="store_true",
-        help="also write the per-entity tables (one row per patient or case: hundreds of MB "
-        "for the default job; the figures need only the binned histograms.parquet)",
-    )  # fmt: skip
+    many.add_argument("--tables", action="store_true", help=TABLES_HELP)
     many.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1,
         help="parallel processes (results are identical for any number)",
@@ -248,6 +245,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+TABLES_HELP = (
+    "also write the per-entity tables (one row per patient or case: hundreds of MB for the "
+    "default comparison; the figures need only the binned histograms.parquet)"
+)
 EXAMPLES = """examples:
   goodhart compare scenarios/ae_four_hour.toml --regimes kpi,okr,none --replications 5
   goodhart run scenarios/courts_time_to_trial.toml --regime okr --days 365 --set stakes.level=2
@@ -309,12 +310,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run(scenario, regime=args.regime, seed=args.seed, days=args.days)
         summary = pd.DataFrame([{"regime": result.regime, "replication": 0, **result.summary}])
         summary.to_parquet(folder / "summary.parquet", index=False)
+        domain = get_domain(scenario.domain)
+        warm = warmup_days(scenario, result.days)
+        if domain.histograms is not None:
+            counts = domain.histograms(result.tables, warm, result.days)
+            tagged(result, counts).to_parquet(folder / "histograms.parquet", index=False)
         for name, table in result.tables.items():
-            tagged(result, table).to_parquet(folder / f"{name}.parquet", index=False)
+            if args.tables or name not in domain.streamed_tables:
+                tagged(result, table).to_parquet(folder / f"{name}.parquet", index=False)
         write_json(folder / "manifest.json", manifest(
             scenario, command="run", regime=result.regime, seed=result.seed,
-            days=result.days, warmup_days=warmup_days(scenario, result.days),
-            overrides=overrides,
+            days=result.days, warmup_days=warm, overrides=overrides,
+            per_entity_tables=args.tables,
         ))  # fmt: skip
     _print_ledgers(summary, scenario.domain)
     print(f"\nwrote {out}")

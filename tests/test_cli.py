@@ -79,13 +79,18 @@ def ledger_value(stdout: str, metric: str) -> str:
 
 def test_run_writes_its_folder_and_prints_both_ledgers(tiny, tmp_path, capsys):
     out = tmp_path / "out" / "run1"
-    assert main(["run", str(tiny), "--regime", "kpi", "--out", str(out)]) == 0
+    assert main(["run", str(tiny), "--regime", "kpi", "--out", str(out), "--tables"]) == 0
     stdout = capsys.readouterr().out
 
-    assert {"summary.parquet", "patients.parquet", "manifest.json"} <= {
+    assert {"summary.parquet", "patients.parquet", "histograms.parquet", "manifest.json"} <= {
         p.name for p in out.iterdir()
     }
     assert [p.name for p in out.parent.iterdir()] == ["run1"]  # no staging folder left
+    # without --tables, the binned histograms only: the same counts
+    assert main(["run", str(tiny), "--regime", "kpi", "--out", str(tmp_path / "binned")]) == 0
+    assert not (tmp_path / "binned" / "patients.parquet").exists()
+    assert_frame_equal(pd.read_parquet(tmp_path / "binned" / "histograms.parquet"),
+                       pd.read_parquet(out / "histograms.parquet"))  # fmt: skip
 
     expected = run(tiny, regime="kpi")
     summary = pd.read_parquet(out / "summary.parquet")

@@ -62,6 +62,7 @@ def run(
     overrides: dict[str, Any] | None = None,
     replication: int = 0,
     time_limit_s: float | None = None,
+    tables: bool = True,
 ) -> RunResult:
     """Run one regime of a scenario once.
 
@@ -75,15 +76,17 @@ def run(
         replication: replication number; with the seed it fixes the random streams.
         time_limit_s: wall-clock seconds the run may take; past it, `RunTimeLimit` is
             raised (domains built on `ServiceModel` check it every simulated day).
+        tables: keep the per-entity tables in the result; False gives a summary-only
+            result (`tables` empty), for designs of many runs that read only the summary.
 
     """
     scenario = resolve(scenario, overrides)
     settings = run_settings(scenario, regime, seed=seed, days=days, replication=replication,
                             time_limit_s=time_limit_s)  # fmt: skip
     check_memory(scenario, settings.days)
-    summary, tables = get_domain(scenario.domain).simulate(scenario.params, settings)
+    summary, detail = get_domain(scenario.domain).simulate(scenario.params, settings)
     return RunResult(scenario, settings.regime_name, settings.seed[0], replication,
-                     settings.days, summary, tables)  # fmt: skip
+                     settings.days, summary, detail if tables else {})  # fmt: skip
 
 
 def run_settings(

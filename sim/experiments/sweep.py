@@ -133,6 +133,7 @@ def run_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             result = run(
                 scenario, regime=task["regime"], seed=task["seed"], days=task["days"],
                 replication=task["replication"], time_limit_s=task.get("time_limit_s"),
+                tables=bool(task.get("keep_tables")),
             )  # fmt: skip
             row.update(status="ok", error="", **result.summary)
             if task.get("keep_tables"):
