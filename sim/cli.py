@@ -169,7 +169,10 @@ def _parser() -> argparse.ArgumentParser:
         "--all`; default: gap_4h_pct for A&E, backlog_over_1y_pct for courts)",
     )  # fmt: skip
     analysed.add_argument("--reference", help="regime to pair the others against")
-    analysed.add_argument("--by", action="append", help="group by this swept parameter")
+    analysed.add_argument(
+        "--by", action="append",
+        help="group by this swept parameter (by its quartiles for a sampled design)",
+    )  # fmt: skip
 
     drawn = sub.add_parser("figures", help="write the figures of a result folder")
     drawn.add_argument("folder", help="a folder written by run, compare or sweep (+ analyse)")
@@ -245,6 +248,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+TOP_DRIVERS = 3  # parameters printed per output by `analyse` (all are written)
 TABLES_HELP = (
     "also write the per-entity tables (one row per patient or case: hundreds of MB for the "
     "default comparison; the figures need only the binned histograms.parquet)"
@@ -509,6 +513,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:,.3f}".format):  # fmt: skip
         for name, table in analysis.tables().items():
+            if name == "drivers":
+                name = f"drivers of {table['output'].iloc[0]} (the {TOP_DRIVERS} widest "\
+                       f"quartile spreads of each; all in drivers.csv)"  # fmt: skip
+                table = table[table["rank"] <= TOP_DRIVERS].drop(columns="output")
             print(f"\n{name}:\n{table.to_string(index=False)}")
     print(f"\nwrote {written}")
     return 0

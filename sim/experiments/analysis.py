@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.design import SweepSpec
+from sim.experiments.drivers import binned_effects, bins, prim_boxes
 from sim.experiments.output import write_json
 from sim.experiments.stats import paired_differences, regime_table
 from sim.experiments.store import ResultsStore, StoreError
@@ -28,6 +29,8 @@ class Analysis:
     sensitivity: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     robustness: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
+    boxes: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The non-empty tables by name."""
@@ -36,6 +39,10 @@ class Analysis:
             found["sensitivity"] = self.sensitivity
         if self.robustness is not None:
             found["robustness"] = self.robustness
+        if self.drivers is not None:
+            found["drivers"] = self.drivers
+        if self.boxes is not None:
+            found["boxes"] = self.boxes
         return {name: table for name, table in found.items() if not table.empty}
 
 
@@ -149,6 +156,11 @@ def analyse(
     unknown = sorted(set(by) - set(params))
     if unknown:
         raise StoreError(f"by: unknown parameters {unknown}; allowed: {params}")
+    points = pd.read_parquet(store.folder / "points.parquet")
+    if spec.design != "grid" and by:  # sampled values: group by quartile of the design
+        labels = {name: dict(zip(points["point"], bins(points[name]), strict=True))
+                  for name in by}  # fmt: skip
+        ok = ok.assign(**{name: ok["point"].map(labels[name]) for name in by})
     metrics = [m for m in domain.headline if m in ok.columns] or [domain.sensitivity_output]
     regimes = list(manifest.get("regimes", ok["regime"].unique() if len(ok) else []))
     if reference is not None and reference not in regimes:
@@ -162,16 +174,24 @@ def analyse(
         if len(regimes) > 1
         else pd.DataFrame()
     )
-    points = pd.read_parquet(store.folder / "points.parquet")
     output = output or domain.sensitivity_output
     if output not in ok.columns:
         raise StoreError(f"output: unknown metric '{output}'; allowed: {sorted(metrics)}")
     indices, note = sensitivity(ok, points, spec, output, reference)
     if note:
         notes.append(note)
-    robust = robustness(point_effects(ok, output, reference), output) if len(regimes) > 1 \
-        else None  # fmt: skip
-    return Analysis(status, table, differences, indices, notes, robust)
+    effects = point_effects(ok, output, reference)
+    robust = robustness(effects, output) if len(regimes) > 1 else None
+    drivers = boxes = None
+    if spec.design != "grid":
+        drivers = binned_effects(effects, points, params).assign(output=output)
+        boxes = prim_boxes(effects, points, params)
+        if boxes is None:
+            notes.append("PRIM boxes not computed: EMA Workbench is not installed "
+                         "(pip install \"goodhart[ema]\"); the binned drivers table stands")
+        else:
+            boxes = boxes.assign(output=output)
+    return Analysis(status, table, differences, indices, notes, robust, drivers, boxes)
 
 
 def write_analysis(analysis: Analysis, folder: str | Path) -> Path:
