@@ -130,6 +130,9 @@ def test_the_page_needs_a_domain_with_an_app(value, message):
 
 
 # ---- in a browser ---------------------------------------------------------------------------
+THUMB_LABEL = ".v-slider-thumb__label"  # Vuetify 3's slider value bubble
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -247,10 +250,21 @@ def test_hospital_app_in_browser(tmp_path):
         # change two controls, then Reset builds the model from them
         page.locator(".v-select").first.click()
         page.get_by_role("option", name="okr", exact=True).click()
+        # the sidebar counts days, not model minutes
+        page.get_by_text("Day: 0 of 182").wait_for(timeout=10_000)
+        assert "Time:" not in page.content()
+        # every slider shows its value without being dragged
+        for label, shown in (("Stakes", "1.00"), ("Inspection chance", "0.05"),
+                             ("Capacity", "1.00")):  # fmt: skip
+            thumb = page.locator(".v-input", has_text=label).locator(THUMB_LABEL)
+            assert thumb.is_visible() and thumb.inner_text() == shown, label
         stakes = page.locator(".v-input", has_text="Stakes").get_by_role("slider")
         stakes.focus()
         for _ in range(4):
             stakes.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.25
+        stakes.blur()
+        shown = page.locator(".v-input", has_text="Stakes").locator(THUMB_LABEL)
+        assert shown.is_visible() and shown.inner_text() == "2.00"
         page.get_by_role("button", name="Reset").click()
         page.get_by_text("Regime: okr").wait_for(timeout=10_000)
         page.get_by_text("stakes 2, inspection chance 0.05").wait_for(timeout=5_000)

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
+from mesa.visualization import SolaraViz, solara_viz
 from mesa.visualization.utils import update_counter
 
 from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
@@ -436,8 +436,32 @@ def AppView(factory: Callable[[], Any], params: dict, name: str):
     """
     first = solara.use_memo(lambda: factory(), dependencies=[])
     model = solara.use_reactive(first)
+    solara.Style(SLIDER_VALUES)
     SolaraViz(model, components=[], model_params=params, name=name)
     Dashboard(model)
+
+
+#: every slider shows its value all the time, not only while dragged (Vuetify hides the
+#: thumb label with an inline display: none, which this overrides; Vuetify 3 and 2 names)
+SLIDER_VALUES = (
+    ".v-slider-thumb__label-container, .v-slider__thumb-label-container "
+    "{ display: block !important; }\n"
+    ".v-input.v-slider { margin-top: 22px; }"  # room for the value above each slider
+)
+
+
+@solara.component
+def ShowDay(model):
+    """The sidebar's "Information" line: the simulated day (Mesa's shows `model.time`)."""
+    update_counter.get()
+    day, days = getattr(model, "day", None), getattr(model, "days", None)
+    if day is None or days is None:
+        return solara.Text(f"Time: {model.time}")
+    return solara.Text(f"Day: {day:g} of {days:g}")
+
+
+# Mesa's sidebar shows `model.time`: minutes for A&E ("Time: 145440.0"); show the day
+solara_viz.ShowSteps = ShowDay
 
 
 def viz_params(domain: str, scenario_path: str | Path | None = None, **settings: Any) -> dict:
