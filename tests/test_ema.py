@@ -159,3 +159,22 @@ def test_without_ema_the_binned_drivers_stand_alone(ishigami_store, monkeypatch)
     assert analysis.boxes is None and not analysis.drivers.empty
     assert any("EMA Workbench is not installed" in note for note in analysis.notes)
     assert math.isfinite(analysis.drivers["spread"].iloc[0])
+
+
+def test_optimize_reaches_the_model_through_the_identifier_names(tmp_path):
+    """EMA's optimize() ignores `variable_name`; the adapter maps names back itself."""
+    from ema_workbench import SequentialEvaluator
+    from ema_workbench.em_framework.outcomes import ScalarOutcome
+
+    scenario = tmp_path / "ishi.toml"
+    scenario.write_text(ISHIGAMI, encoding="utf-8")
+    model = ema_model(scenario, {"ishigami.x3": (0.0, 0.5)}, {"ishigami.x1": (-3.0, 3.0)},
+                      regimes=["none"])  # fmt: skip
+    for outcome in model.outcomes:
+        outcome.kind = ScalarOutcome.MAXIMIZE if outcome.name == "y" else ScalarOutcome.INFO
+    with SequentialEvaluator(model) as evaluator:
+        found = evaluator.optimize(nfe=300, searchover="levers", epsilons=[0.05],
+                                   filename="archive.tar.gz", directory=str(tmp_path))
+    best = found[0] if isinstance(found, tuple) else found
+    x1 = float(best.sort_values("y", ascending=False)["ishigami__x1"].iloc[0])
+    assert abs(x1 - math.pi / 2) < 0.5  # y = sin x1 + ...: the lever reached the model
