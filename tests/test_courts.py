@@ -173,7 +173,8 @@ def test_every_command_works_for_the_court_model(tmp_path, capsys):
 
     scenario = "scenarios/courts_time_to_trial.toml"
     assert main(["run", scenario, "--days", "30", "--out", str(tmp_path / "run")]) == 0
-    assert (tmp_path / "run" / "cases.parquet").exists()
+    assert {"histograms.parquet", "daily.parquet"} <= {p.name for p in (tmp_path / "run").iterdir()}
+    assert not (tmp_path / "run" / "cases.parquet").exists()  # only with --tables
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["warmup_days"] == 30 / 4  # a run shorter than the warm-up keeps a quarter
     store = tmp_path / "sweep"
