@@ -1,11 +1,10 @@
 """Validation of the models against the published record, and calibration in the open."""
 
-from sim.validation.facts import UNMODELLED, Fact, all_facts, get_fact
+from sim.validation.facts import Fact, all_facts, get_fact
 from sim.validation.validate import check, run_scenarios, validate, verdict
 from sim.validation.warmup import mser5
 
 __all__ = [
-    "UNMODELLED",
     "Fact",
     "all_facts",
     "check",

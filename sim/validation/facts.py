@@ -110,21 +110,11 @@ def paired(metric: str, regime: str, reference: str) -> Statistic:
     return Statistic(lambda rep: rep[regime][metric] - rep[reference][metric], regime, reference)
 
 
-#: Published facts no registered domain models, listed so the report says so.
-UNMODELLED: tuple[Fact, ...] = (
-    Fact(
-        "effort_shifts_to_what_counts", "Targets shift effort to what counts",
-        "cautions for violence +142% after the offences-brought-to-justice target (2002-06)",
-        "Home Office data via Bevan & Hood", note="no police model: not applicable",
-    ),
-)
-
-
 def all_facts() -> tuple[Fact, ...]:
-    """The facts of every registered domain, in registry order, then the unmodelled ones."""
+    """The facts of every registered domain, in registry order."""
     from sim.registry import domains
 
-    return (*(fact for domain in domains() for fact in domain.facts()), *UNMODELLED)
+    return tuple(fact for domain in domains() for fact in domain.facts())
 
 
 def get_fact(key: str) -> Fact:
