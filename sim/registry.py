@@ -15,6 +15,7 @@ from sim.domain import Domain
 DOMAINS: dict[str, str] = {
     "hospital": "sim.hospital",
     "courts": "sim.courts",
+    "police": "sim.police",
     "ishigami": "sim.ishigami",
 }
 
