@@ -18,7 +18,8 @@ from pathlib import Path
 import memory
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ("scenarios/ae_four_hour.toml", "scenarios/courts_time_to_trial.toml")
+SCENARIOS = ("scenarios/ae_four_hour.toml", "scenarios/courts_time_to_trial.toml",
+             "scenarios/police_crime_targets.toml")
 
 
 def worker(scenario_file: str, days: float) -> dict:

@@ -26,6 +26,7 @@ CASES = {
     "ae_kpi": ("scenarios/ae_four_hour.toml", "kpi", 21.0, 11),
     "ae_okr": ("scenarios/ae_four_hour.toml", "okr", 21.0, 11),
     "courts_kpi": ("scenarios/courts_time_to_trial.toml", "kpi", 90.0, 11),
+    "police_kpi": ("scenarios/police_crime_targets.toml", "kpi", 120.0, 11),
 }
 
 
