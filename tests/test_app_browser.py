@@ -28,6 +28,7 @@ from sim.apps.common import app_model
 
 HospitalApp = app_model("hospital")
 CourtsApp = app_model("courts")
+PoliceApp = app_model("police")
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -47,6 +48,7 @@ def _run_to_end(model):
     [
         (HospitalApp, 14, {"regime": "kpi", "stakes": 2.0, "capacity": 1.1, "gamers": 0.6}),
         (CourtsApp, 42, {"regime": "okr", "inspection_chance": 0.2, "capacity": 0.9}),
+        (PoliceApp, 42, {"regime": "kpi", "stakes": 2.0, "capacity": 0.8, "gamers": 0.7}),
     ],
 )
 def test_day_stepped_app_model_equals_batch_run(app, days, settings):

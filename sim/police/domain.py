@@ -187,4 +187,5 @@ DOMAIN = Domain(
     outcome="crimes_per_day",
     capacity="police.capacity_scale",
     documentation="docs/police_odd.md",
+    app="sim.police.app",
 )  # fmt: skip
