@@ -84,6 +84,7 @@ zero_at = 360
 SINGLE_FIGURES = {
     "hospital": {"time_in_department", "dashboard_gap", "harms", "emergence"},
     "courts": {"time_to_trial", "dashboard_gap", "harms", "emergence"},
+    "police": {"recorded_vs_crime", "dashboard_gap", "harms", "emergence"},
 }
 
 
@@ -102,7 +103,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     scenario, two_regimes = base / "tiny_ae.toml", base / "tiny_ae_kpi_none.toml"
     scenario.write_text(TINY_AE + OKR, encoding="utf-8")
     two_regimes.write_text(TINY_AE, encoding="utf-8")
-    out = {name: base / name for name in ("ae_run", "ae", "courts", "grid", "sobol")}
+    out = {name: base / name for name in ("ae_run", "ae", "courts", "police", "grid", "sobol")}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(stats, "bootstrap_interval", lambda values, seed=0: (np.nan, np.nan))
         make_folders(scenario, two_regimes, out)
@@ -115,6 +116,9 @@ def make_folders(scenario: Path, two_regimes: Path, out: dict[str, Path]) -> Non
     cli("compare", str(ROOT / "scenarios" / "courts_time_to_trial.toml"), "--days", "60",
         "--set", "warmup_days=20", "--replications", "2", "--workers", "1", "--no-figures",
         "--out", str(out["courts"]))  # fmt: skip
+    cli("compare", str(ROOT / "scenarios" / "police_crime_targets.toml"), "--days", "120",
+        "--set", "warmup_days=28", "--replications", "2", "--workers", "1", "--no-figures",
+        "--out", str(out["police"]))  # fmt: skip
     cli("sweep", str(two_regimes), "--design", "grid", "--param", "stakes.level=0,2",
         "--param", "league_table.weight=0,0.5", "--replications", "1", "--days", "6",
         "--workers", "1", "--out", str(out["grid"]))  # fmt: skip
@@ -159,7 +163,7 @@ def check_image_files(paths: list[Path], folder: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "domain", "kind", "width"),
     [("ae_run", "hospital", "run", "single"), ("ae", "hospital", "compare", "double"),
-     ("courts", "courts", "compare", "both")],
+     ("courts", "courts", "compare", "both"), ("police", "police", "compare", "both")],
 )  # fmt: skip
 def test_every_figure_of_a_run_or_compare_folder(folders, name, domain, kind, width):
     folder = load_folder(folders[name])

@@ -12,6 +12,7 @@ from sim.domain import (
     SCENARIOS,
     TRUE,
     Domain,
+    FigureSpec,
     Metric,
     Panel,
     Rate,
@@ -153,6 +154,12 @@ def _observe(tables: Mapping[str, pd.DataFrame], days: float) -> dict[str, float
     return {"recorded_rise_after_audit_pct": recorded_rise_after_audit(tables["daily"], days)}
 
 
+def _recorded_vs_crime(folder, width="double"):
+    from sim.police.figures import recorded_vs_crime
+
+    return recorded_vs_crime(folder, width=width)
+
+
 def _facts() -> tuple:
     from sim.police.facts import FACTS
 
@@ -184,6 +191,7 @@ DOMAIN = Domain(
     facts=_facts,
     gap_panels=GAP_PANELS,
     harm_panels=HARM_PANELS,
+    figures=(FigureSpec("recorded_vs_crime", _recorded_vs_crime),),
     outcome="crimes_per_day",
     capacity="police.capacity_scale",
     documentation="docs/police_odd.md",
