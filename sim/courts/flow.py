@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from sim.columns import ColumnTable
 from sim.courts.params import CentreParams, CourtParams
 
 # states
@@ -47,37 +48,12 @@ def _ranks(order: np.ndarray) -> np.ndarray:
     return ranks
 
 
-class CaseTable:
+class CaseTable(ColumnTable):
     """Growable columns of case attributes and timestamps."""
 
     def __init__(self, capacity: int = 4096) -> None:
         """Allocate empty columns."""
-        self.n = 0
-        self.cols: dict[str, np.ndarray] = {}
-        for name in _FLOAT:
-            self.cols[name] = np.full(capacity, np.nan)
-        for name in _INT:
-            self.cols[name] = np.zeros(capacity, dtype=np.int64)
-        for name in _BOOL:
-            self.cols[name] = np.zeros(capacity, dtype=bool)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        """The live part of column `name`."""
-        return self.cols[name][: self.n]
-
-    def add(self, values: dict[str, np.ndarray]) -> None:
-        """Append cases given as equal-length arrays (missing columns keep defaults)."""
-        count = len(next(iter(values.values())))
-        if self.n + count > len(self.cols["centre"]):
-            size = max(2 * len(self.cols["centre"]), self.n + count)
-            for name, column in self.cols.items():
-                grown = np.full(size, np.nan) if column.dtype == float else np.zeros(
-                    size, dtype=column.dtype)  # fmt: skip
-                grown[: self.n] = column[: self.n]
-                self.cols[name] = grown
-        for name, array in values.items():
-            self.cols[name][self.n : self.n + count] = array
-        self.n += count
+        super().__init__(_FLOAT, _INT, _BOOL, capacity)
 
 
 def withdrawal_day(

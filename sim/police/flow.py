@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from sim.columns import ColumnTable
 from sim.police.params import CRIME_TYPES, ForceParams, PoliceParams
 
 # outcomes of a recorded crime
@@ -33,39 +34,12 @@ DAILY = ("crimes", "reports", "recorded", "gamed", "charged", "out_of_court", "w
          "filed", "no_action")  # fmt: skip
 
 
-class CrimeTable:
+class CrimeTable(ColumnTable):
     """Growable columns of crime attributes and timestamps."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int = 4096) -> None:
         """Allocate empty columns."""
-        self.n = 0
-        self.cols: dict[str, np.ndarray] = {}
-        for name in _FLOAT:
-            self.cols[name] = np.full(capacity, np.nan)
-        for name in _INT:
-            self.cols[name] = np.zeros(capacity, dtype=np.int64)
-        for name in _BOOL:
-            self.cols[name] = np.zeros(capacity, dtype=bool)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        """The live part of column `name`."""
-        return self.cols[name][: self.n]
-
-    def add(self, values: dict[str, np.ndarray]) -> np.ndarray:
-        """Append crimes given as equal-length arrays; return their row numbers."""
-        count = len(next(iter(values.values())))
-        if self.n + count > len(self.cols["force"]):
-            size = max(2 * len(self.cols["force"]), self.n + count)
-            for name, column in self.cols.items():
-                grown = np.full(size, np.nan) if column.dtype == float else np.zeros(
-                    size, dtype=column.dtype)  # fmt: skip
-                grown[: self.n] = column[: self.n]
-                self.cols[name] = grown
-        for name, array in values.items():
-            self.cols[name][self.n : self.n + count] = array
-        rows = np.arange(self.n, self.n + count)
-        self.n += count
-        return rows
+        super().__init__(_FLOAT, _INT, _BOOL, capacity)
 
 
 class Force:
