@@ -41,6 +41,9 @@ def test_intervals_that_would_leave_the_range_are_clipped_and_marked():
                                "deaths": "deaths per run"})  # fmt: skip
     assert "96.7 [55.4, 100.0]*" in text and "0.350 [0.000, 1.000]*" in text
     assert "* the t interval left the quantity's possible range" in text
+    change = format_table(regime_table(_runs({"growth": [-12.0, 4.0]}), ["growth"]),
+                          units={"growth": "% change"})  # a change takes either sign
+    assert "-4.0 [-105.6, 97.6]" in change and "*" not in change.splitlines()[-1]
     one = format_table(regime_table(_runs({"deaths": [3.0]}), ["deaths"]),
                        units={"deaths": "deaths per run"})  # fmt: skip
     assert one.splitlines()[-1].split()[-1] == "3"  # a count of one run is a whole number

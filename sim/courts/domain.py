@@ -50,7 +50,7 @@ METRICS = (
            "lower", AT_END),
     Metric("backlog_cases", "Cases awaiting trial at the end", "cases", "true", "lower",
            "all centres"),
-    Metric("backlog_growth_pct", "Growth of cases awaiting trial after the warm-up", "%",
+    Metric("backlog_growth_pct", "Growth of cases awaiting trial after the warm-up", "% change",
            "true", "lower", "cases awaiting trial at the end of the warm-up"),
     Metric("backlog_over_1y_pct", "Cases awaiting trial over a year", "%", "true", "lower",
            AT_END),

@@ -132,7 +132,12 @@ def gain_split(
 
 
 def bounds(unit: str) -> tuple[float, float]:
-    """The range a quantity in `unit` cannot leave (shares, 0-1 scales, counts, durations)."""
+    """The range a quantity in `unit` cannot leave (shares, 0-1 scales, counts, durations).
+
+    A change ("% change", "percentage points") can take any sign.
+    """
+    if "change" in unit:
+        return -math.inf, math.inf
     if unit == "%" or unit.startswith("% "):
         return 0.0, 100.0
     if "0-1" in unit:

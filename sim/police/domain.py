@@ -38,7 +38,7 @@ METRICS = (
     # measured ledger
     Metric("recorded_per_day", "Recorded crime", "crimes per day", "measured", "lower",
            RECORDED),
-    Metric("recorded_change_pct", "Change in recorded crime", "%", "measured", "lower",
+    Metric("recorded_change_pct", "Change in recorded crime", "% change", "measured", "lower",
            CHANGE),
     Metric("detections_per_day", "Offences brought to justice, as counted", "detections "
            "per day", "measured", "higher", "charges, cautions, penalty notices and "
@@ -63,8 +63,8 @@ METRICS = (
     # true ledger
     Metric("crimes_per_day", "Crime (reported or not)", "crimes per day", "true", "lower",
            AFTER),
-    Metric("true_change_pct", "Change in crime", "%", "true", "lower", CHANGE),
-    Metric("survey_change_pct", "Change in crime, as the victim survey estimates it", "%",
+    Metric("true_change_pct", "Change in crime", "% change", "true", "lower", CHANGE),
+    Metric("survey_change_pct", "Change in crime, as the victim survey estimates it", "% change",
            "true", "lower", CHANGE + " (with the survey's sampling error)"),
     Metric("recording_gap_pts", "How much further recorded crime fell than survey crime",
            "percentage points", "true", "lower", "survey change minus recorded change"),
