@@ -325,3 +325,21 @@ def test_the_launcher_fetches_missing_assets_or_names_the_command(monkeypatch):
     lines.clear()
     assert assets.ensure(lines.append) == ["a@1", "b@2"]
     assert "page stays blank" in lines[-1] and "-m sim.apps.assets" in lines[-1]
+
+
+def test_police_app_in_browser(tmp_path):
+    with _app_page("police", tmp_path) as (page, errors):
+        page.get_by_text("Day 0 of 730").wait_for(timeout=30_000)
+        page.wait_for_function("document.title === 'Goodhart Police'", timeout=10_000)
+        before = _plots(page)
+        assert len(before) == 3, "the ledger, histogram and lever plots"
+        page.get_by_role("button", name="▶").click()  # play past the first fortnight
+        _wait_for_day(page, 16)
+        page.get_by_role("button", name="❚❚").click()
+        played = _plots(page)
+        assert played[0] != before[0], "the ledger plot shows the first period"
+        assert played[1] != before[1], "the histogram shows the reports"
+        assert "crimes recorded a day" in page.content()
+        assert not errors, errors
+        page.screenshot(path=str(tmp_path / "police_app.png"))
+        print(f"screenshot: {tmp_path / 'police_app.png'}")
