@@ -121,8 +121,7 @@ class GoodhartFunction:
         overrides = {dotted_name(name): value for name, value in values.items()}
         if replication is None:
             replication = crn_replication(
-                {k: v for k, v in overrides.items() if ema_name(k) in self.uncertain}
-            )
+                {dotted_name(n): v for n, v in values.items() if n in self.uncertain})
         try:
             result = run(self.scenario, regime=regime, days=self.days, overrides=overrides,
                          replication=int(replication), time_limit_s=self.time_limit_s,

@@ -15,7 +15,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial, reduce
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,13 @@ from mesa.visualization.utils import update_counter
 
 from sim.apps.spec import AppSpec, Histogram, Panels, app_spec, lever_means
 from sim.domain import Domain
-from sim.experiments.scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from sim.experiments.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    value_at,
+    with_overrides,
+)
 from sim.figures.style import OKABE_ITO
 from sim.registry import get_domain
 
@@ -90,8 +96,7 @@ def app_scenario(
     if gamers is not None and not math.isclose(gamers, gamer_share(scenario), abs_tol=1e-9):
         overrides["behaviour.gamer_share"] = float(gamers)
     if capacity != 1.0 and capacity_parameter:  # relative to the file's own scale
-        section, _, name = capacity_parameter.rpartition(".")
-        current = getattr(reduce(getattr, section.split("."), scenario), name)
+        current = value_at(scenario.model_dump(), capacity_parameter)
         overrides[capacity_parameter] = float(current * capacity)
     return with_overrides(scenario, overrides)
 

@@ -75,16 +75,15 @@ def robustness(effects: pd.DataFrame, output: str) -> pd.DataFrame:
 
 
 def sensitivity(
-    runs: pd.DataFrame, points: pd.DataFrame, spec: SweepSpec, output: str,
-    reference: str | None = None,
+    effects: pd.DataFrame, points: pd.DataFrame, spec: SweepSpec, output: str
 ) -> tuple[pd.DataFrame | None, str | None]:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices of `output`, for each regime.
 
-    The output is averaged over replications at each design point; with a `reference`
-    regime, the paired difference of every other regime from it gets indices too (as
-    regime ``"REGIME - REFERENCE"``), which says what a conclusion depends on. Sobol needs
-    every point; if some are missing the indices are not computed and the reason is
-    returned.
+    `effects` is `point_effects` of the output: its mean over replications at each design
+    point for each regime and, with a reference regime, each other regime's paired
+    difference from it (as regime ``"REGIME - REFERENCE"``), which says what a conclusion
+    depends on. Sobol needs every point; if some are missing the indices are not computed
+    and the reason is returned.
     """
     if spec.design not in ("sobol", "morris"):
         return None, None
@@ -92,7 +91,6 @@ def sensitivity(
 
     problem = spec.problem()
     frames = []
-    effects = point_effects(runs, output, reference)
     for regime in effects.columns:
         means = effects[regime]
         if len(means) < len(points) or means.isna().any():
@@ -177,10 +175,10 @@ def analyse(
     output = output or domain.sensitivity_output
     if output not in ok.columns:
         raise StoreError(f"output: unknown metric '{output}'; allowed: {sorted(metrics)}")
-    indices, note = sensitivity(ok, points, spec, output, reference)
+    effects = point_effects(ok, output, reference)
+    indices, note = sensitivity(effects, points, spec, output)
     if note:
         notes.append(note)
-    effects = point_effects(ok, output, reference)
     robust = robustness(effects, output) if len(regimes) > 1 else None
     drivers = boxes = None
     if spec.design != "grid":

@@ -229,6 +229,19 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any] | None) -> Scen
     return validate(data, "(with overrides)")
 
 
+def value_at(data: Any, dotted: str) -> Any:
+    """The value at a dotted name in a scenario's data (None if there is none)."""
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node: Any = data

@@ -28,7 +28,7 @@ from sim.experiments.executors import DaskExecutor, LocalExecutor
 from sim.experiments.output import manifest
 from sim.experiments.resources import check_memory
 from sim.experiments.runner import ResultsWarning, run, run_settings, run_warnings
-from sim.experiments.scenario import Scenario, ScenarioError, with_overrides
+from sim.experiments.scenario import Scenario, ScenarioError, value_at, with_overrides
 from sim.experiments.store import ResultsStore
 from sim.registry import get_domain
 
@@ -72,19 +72,6 @@ def plan(
     return tasks, pd.DataFrame(point_rows)
 
 
-def _current(data: Any, dotted: str) -> Any:
-    """The value at a dotted name in a scenario's data (None if there is none)."""
-    node = data
-    for part in dotted.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
-
-
 def integer_ranges(scenario: Scenario, spec: SweepSpec) -> SweepSpec:
     """Mark as integer every sampled range whose parameter is a whole number in the scenario.
 
@@ -93,7 +80,7 @@ def integer_ranges(scenario: Scenario, spec: SweepSpec) -> SweepSpec:
     data = scenario.model_dump(mode="python")
     changed = {}
     for name, values in spec.parameters.items():
-        current = _current(data, name)
+        current = value_at(data, name)
         if values.low is not None and not values.integer and (
                 isinstance(current, int) and not isinstance(current, bool)):  # fmt: skip
             changed[name] = values.model_copy(update={"integer": True})
